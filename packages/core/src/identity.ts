@@ -1,0 +1,36 @@
+/** The registered claims authgate has checked before an `Identity` exists. */
+export interface RegisteredClaims {
+  iss: string;
+  aud: string | string[];
+  exp: number;
+  sub?: string;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  scope?: string;
+  scp?: string | string[];
+  client_id?: string;
+  [claim: string]: unknown;
+}
+
+/**
+ * A verified caller, attached to the request as `req.auth` / `request.auth`.
+ * `C` is the shape of your custom claims: `createVerifier<{ tenant: string }>(...)` types `identity.claims.tenant`.
+ */
+export interface Identity<C extends object = Record<string, unknown>> {
+  /** `sub`; RFC 9068 makes it required for access tokens, but some providers omit it for client credentials. */
+  readonly subject: string | undefined;
+  readonly issuer: string;
+  /** `aud`, always as an array. */
+  readonly audience: readonly string[];
+  /** Scopes read from the configured scope claims (`scope` and `scp` by default), deduplicated. */
+  readonly scopes: readonly string[];
+  /** The whole verified payload. Custom claims are typed by `C`, but were only checked if you listed them. */
+  readonly claims: Readonly<RegisteredClaims & C>;
+  /** `exp` as a Date. */
+  readonly expiresAt: Date;
+  /** Protected header `kid` of the key that verified the token. */
+  readonly kid: string | undefined;
+  /** Protected header `alg` (always one of the configured algorithms). */
+  readonly alg: string;
+}

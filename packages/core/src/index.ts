@@ -1,0 +1,15 @@
+export { createVerifier } from './verifier.js';
+export type { Verifier, VerifierHealth } from './verifier-types.js';
+export type { VerifierOptions, IssuerConfig, JwksOptions, TokenCacheOptions, AuthLogger } from './options.js';
+export type { Identity, RegisteredClaims } from './identity.js';
+export { AuthError, AuthConfigError, isAuthError, renderChallenge, DEFAULT_REALM } from './errors.js';
+export type { AuthErrorCode, AuthErrorReason, AuthErrorStatus, AuthErrorOptions } from './errors.js';
+export { extractBearer } from './bearer.js';
+export { readScopes, hasScopes, insufficientScope, createScopeGuard, DEFAULT_SCOPE_CLAIMS } from './scopes.js';
+export type { ScopeMode, ScopeGuard } from './scopes.js';
+export { createRequestAuthenticator, authErrorResponse } from './request.js';
+export type { RequestLike, TokenLocations, RequestAuthOptions, RequestAuthenticator, AuthErrorResponse } from './request.js';
+export { SUPPORTED_ALGORITHMS } from './algorithms.js';
+export type { Algorithm } from './algorithms.js';
+export type { KeySourceEvent } from './events.js';
+export type { KeySource, KeySourceHealth, VerificationKey } from './key-source.js';

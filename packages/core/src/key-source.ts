@@ -1,0 +1,43 @@
+import type { CryptoKey } from 'jose';
+import type { Algorithm } from './algorithms.js';
+
+/** A public key ready for verification, bound to one algorithm. */
+export interface VerificationKey {
+  /** The imported key; jose verifies with it. */
+  readonly key: CryptoKey;
+  readonly kid: string | undefined;
+  /** Unique for this key material within its source: lets caches forget what a withdrawn key verified. */
+  readonly id: string;
+}
+
+export interface KeySourceHealth {
+  issuer: string | null;
+  kind: 'static' | 'remote';
+  /** JWKS URL (remote only). */
+  uri?: string;
+  /** Usable keys currently held. */
+  keys: number;
+  /** When the key set was last fetched successfully (remote only). */
+  lastRefresh?: Date;
+  /** The last refresh failure, if the last attempt failed. */
+  lastError?: string;
+  /** True when serving a key set past its max age because refreshes fail. */
+  stale: boolean;
+  /** False when this source cannot verify anything right now. */
+  ok: boolean;
+}
+
+/**
+ * Where one issuer's keys come from. Implementations: a static set, a remote JWKS (with its resilience rules).
+ * `getKey` rejects with an `AuthError`: `unknown_key`, `key_algorithm_mismatch` or `key_source_unavailable`.
+ */
+export interface KeySource {
+  getKey(kid: string | undefined, alg: Algorithm): Promise<VerificationKey>;
+  /** Loads the keys now; rejects with a clear error if it cannot. */
+  ready(): Promise<void>;
+  health(): KeySourceHealth;
+  /** Subscribes to key withdrawals (a refresh no longer lists a key): ids of the keys that left. */
+  onKeysWithdrawn(listener: (ids: readonly string[]) => void): void;
+  /** Stops background refreshes. */
+  close(): void;
+}

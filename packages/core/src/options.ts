@@ -1,0 +1,264 @@
+import type { JSONWebKeySet } from 'jose';
+import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js';
+import { AuthConfigError, DEFAULT_REALM } from './errors.js';
+import type { KeySourceEvent } from './events.js';
+import { DEFAULT_SCOPE_CLAIMS } from './scopes.js';
+
+/** Just the logging methods authgate calls; any pino logger fits. */
+export interface AuthLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** One trusted issuer and where its keys come from. */
+export interface IssuerConfig {
+  /** Exact `iss` value, compared as a string (no normalisation, no trailing-slash games). */
+  issuer: string;
+  /** The issuer's JWKS URL. Omit both this and `jwks` to find it by OIDC / RFC 8414 discovery. */
+  jwksUri?: string;
+  /** A fixed key set: no network at all (air-gapped). */
+  jwks?: JSONWebKeySet;
+}
+
+/** Tuning for remote key sets. Every duration is in **seconds**. */
+export interface JwksOptions {
+  /** Abort a JWKS or discovery fetch after this many seconds. Default 5. */
+  timeout?: number;
+  /** Refuse JWKS and discovery responses larger than this many bytes. Default 256 KiB. */
+  maxResponseBytes?: number;
+  /** Refresh the key set after this long even without an unknown kid; `Cache-Control: max-age` is honoured within [minAge, maxAge]. Default 600. */
+  maxAge?: number;
+  /** Lower bound for a server's `Cache-Control: max-age`. Default 60. */
+  minAge?: number;
+  /** Keep verifying with the last good key set this long after it should have been refreshed, while refreshes fail. Default 3600. */
+  maxStale?: number;
+  /** Refetches triggered by unknown kids: up to `burst` at once, then one per `cooldown` seconds. Defaults 3 and 30. */
+  burst?: number;
+  cooldown?: number;
+  /** An unknown kid just looked up is refused from memory for this long. Default 5. */
+  negativeCacheTtl?: number;
+}
+
+/** Tuning for the verified-token cache. */
+export interface TokenCacheOptions {
+  /** Most identities kept. Default 10,000. */
+  maxEntries?: number;
+}
+
+export interface VerifierOptions {
+  /**
+   * The trusted issuer(s): an exact-match allowlist. A token naming any other `iss` is refused without a network
+   * request. `null` skips the issuer check on purpose (then `jwksUri` or `jwks` is required).
+   */
+  issuer: string | IssuerConfig | ReadonlyArray<string | IssuerConfig> | null;
+  /** Accepted audience(s); the token's `aud` (string or array) must name one. `null` skips the check on purpose. */
+  audience: string | readonly string[] | null;
+  /** Accepted signing algorithms, decided here and never by the token. Asymmetric only. */
+  algorithms: readonly Algorithm[];
+  /** JWKS URL for a single issuer. Must be https (http only on loopback, or with `allowInsecureHttp`). */
+  jwksUri?: string;
+  /** A fixed key set for a single issuer: no network at all. */
+  jwks?: JSONWebKeySet;
+  /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds. Default 5. */
+  clockTolerance?: number;
+  /** Refuse tokens whose `iat` is older than this many seconds (requires `iat`). Off by default. */
+  maxTokenAge?: number;
+  /** Accepted `typ` header values, e.g. `'at+jwt'` (RFC 9068) to keep ID tokens out. `application/` prefix and case are ignored. */
+  typ?: string | readonly string[];
+  /** Claims that must be present besides `exp`, `iss` and `aud` (which are always required unless opted out). */
+  requiredClaims?: readonly string[];
+  /** Claims scopes are read from, in order. Default `['scope', 'scp']`. Strings are space-delimited; arrays are taken as is. */
+  scopeClaims?: readonly string[];
+  /** Tokens longer than this many characters are refused before any parsing. Default 8192. */
+  maxTokenLength?: number;
+  /** RFC 6750 realm in challenges. Default `"api"`. */
+  realm?: string;
+  /** Allow `http:` key and discovery URLs outside loopback. Off by default; never do this in production. */
+  allowInsecureHttp?: boolean;
+  /** Remote key set tuning. */
+  jwksOptions?: JwksOptions;
+  /** Verified-token cache; `false` turns it off. On by default. */
+  cache?: TokenCacheOptions | false;
+  /** A pino logger (or anything with the same methods). Default: silent. */
+  logger?: AuthLogger;
+  /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). Must not throw. */
+  onEvent?: (event: KeySourceEvent) => void;
+}
+
+/** Options after validation: every default applied, every list a Set or array, every duration in seconds. */
+export interface NormalizedOptions {
+  issuers: ReadonlyArray<{ issuer: string | null; jwksUri: string | undefined; jwks: JSONWebKeySet | undefined }>;
+  /** null when the issuer check was opted out of. */
+  issuerAllowlist: ReadonlySet<string> | null;
+  audience: readonly string[] | null;
+  algorithms: ReadonlySet<Algorithm>;
+  clockTolerance: number;
+  maxTokenAge: number | undefined;
+  typ: ReadonlySet<string> | undefined;
+  requiredClaims: readonly string[];
+  scopeClaims: readonly string[];
+  maxTokenLength: number;
+  realm: string;
+  allowInsecureHttp: boolean;
+  jwks: Required<JwksOptions>;
+  cache: Required<TokenCacheOptions> | false;
+  logger: AuthLogger;
+  onEvent: (event: KeySourceEvent) => void;
+}
+
+export const JWKS_DEFAULTS: Required<JwksOptions> = {
+  timeout: 5,
+  maxResponseBytes: 256 * 1024,
+  maxAge: 600,
+  minAge: 60,
+  maxStale: 3600,
+  burst: 3,
+  cooldown: 30,
+  negativeCacheTtl: 5,
+};
+
+const DEFAULT_MAX_TOKEN_LENGTH = 8192;
+const DEFAULT_CLOCK_TOLERANCE = 5;
+const DEFAULT_CACHE_ENTRIES = 10_000;
+// RFC 7230 qdtext without quote and backslash: what can sit inside realm="..." without escaping surprises.
+const REALM_CHARS = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
+
+const SILENT_LOGGER: AuthLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function fail(message: string): never {
+  throw new AuthConfigError(`authgate: ${message}`);
+}
+
+function nonNegativeSeconds(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    fail(`${name} must be a finite, non-negative number of seconds (got ${String(value)})`);
+  }
+  return value;
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(`${name} must be a positive integer (got ${String(value)})`);
+  return value;
+}
+
+function nonEmptyStrings(name: string, value: unknown): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) fail(`${name} must name at least one value (use null to skip the check on purpose)`);
+  for (const item of list) if (typeof item !== 'string' || item === '') fail(`${name} values must be non-empty strings`);
+  return list as string[];
+}
+
+function normalizeAlgorithms(value: unknown): Set<Algorithm> {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail("algorithms is required: list the signing algorithms your identity provider uses, e.g. ['RS256']");
+  }
+  const algorithms = new Set<Algorithm>();
+  for (const alg of value) {
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') fail('algorithms must not contain "none": unsigned tokens are never accepted');
+    if (typeof alg === 'string' && /^HS\d+$/i.test(alg)) {
+      fail(`algorithms must not contain ${alg}: HMAC with a public key set lets anyone forge tokens (algorithm confusion)`);
+    }
+    if (!isSupportedAlgorithm(alg)) fail(`unsupported algorithm ${JSON.stringify(alg)}; supported: ${SUPPORTED_ALGORITHMS.join(', ')}`);
+    algorithms.add(alg);
+  }
+  return algorithms;
+}
+
+function normalizeIssuers(options: VerifierOptions): NormalizedOptions['issuers'] {
+  if (options.jwks !== undefined && options.jwksUri !== undefined) fail('give either jwks or jwksUri, not both');
+  if (options.issuer === undefined) {
+    fail('issuer is required: the exact iss value of your identity provider (or null to skip the check on purpose)');
+  }
+  if (options.issuer === null) {
+    if (options.jwks === undefined && options.jwksUri === undefined) fail('with issuer: null, give jwksUri or jwks (discovery needs an issuer)');
+    return [{ issuer: null, jwksUri: options.jwksUri, jwks: options.jwks }];
+  }
+  const entries = Array.isArray(options.issuer) ? options.issuer : [options.issuer];
+  if (entries.length === 0) fail('issuer must name at least one issuer (or be null to skip the check on purpose)');
+  const topLevelKeys = options.jwks !== undefined || options.jwksUri !== undefined;
+  if (topLevelKeys && entries.length > 1) {
+    fail('with several issuers, give each its own keys: issuer: [{ issuer, jwksUri }, ...] (a key of one issuer must never verify another\'s tokens)');
+  }
+  const seen = new Set<string>();
+  return entries.map((entry: string | IssuerConfig) => {
+    const config: IssuerConfig = typeof entry === 'string' ? { issuer: entry } : entry;
+    if (config === null || typeof config !== 'object' || typeof config.issuer !== 'string' || config.issuer === '') {
+      fail('each issuer must be a non-empty string or { issuer, jwksUri?, jwks? }');
+    }
+    if (seen.has(config.issuer)) fail(`issuer ${config.issuer} is listed twice`);
+    seen.add(config.issuer);
+    if (config.jwks !== undefined && config.jwksUri !== undefined) fail(`issuer ${config.issuer}: give either jwks or jwksUri, not both`);
+    return {
+      issuer: config.issuer,
+      jwksUri: config.jwksUri ?? (typeof entry === 'string' ? options.jwksUri : undefined),
+      jwks: config.jwks ?? (typeof entry === 'string' ? options.jwks : undefined),
+    };
+  });
+}
+
+function normalizeTyp(value: VerifierOptions['typ']): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  return new Set(nonEmptyStrings('typ', value).map(canonicalTyp));
+}
+
+/** RFC 7515 §4.1.9: `typ` is a media type that may omit `application/`; media types compare case-insensitively. */
+export function canonicalTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+function normalizeJwksOptions(value: JwksOptions | undefined): Required<JwksOptions> {
+  const given = value ?? {};
+  const jwks: Required<JwksOptions> = {
+    timeout: nonNegativeSeconds('jwksOptions.timeout', given.timeout, JWKS_DEFAULTS.timeout),
+    maxResponseBytes: positiveInteger('jwksOptions.maxResponseBytes', given.maxResponseBytes, JWKS_DEFAULTS.maxResponseBytes),
+    maxAge: nonNegativeSeconds('jwksOptions.maxAge', given.maxAge, JWKS_DEFAULTS.maxAge),
+    minAge: nonNegativeSeconds('jwksOptions.minAge', given.minAge, JWKS_DEFAULTS.minAge),
+    maxStale: nonNegativeSeconds('jwksOptions.maxStale', given.maxStale, JWKS_DEFAULTS.maxStale),
+    burst: positiveInteger('jwksOptions.burst', given.burst, JWKS_DEFAULTS.burst),
+    cooldown: nonNegativeSeconds('jwksOptions.cooldown', given.cooldown, JWKS_DEFAULTS.cooldown),
+    negativeCacheTtl: nonNegativeSeconds('jwksOptions.negativeCacheTtl', given.negativeCacheTtl, JWKS_DEFAULTS.negativeCacheTtl),
+  };
+  if (jwks.timeout === 0) fail('jwksOptions.timeout must be above 0 seconds');
+  if (jwks.minAge > jwks.maxAge) fail('jwksOptions.minAge must not exceed jwksOptions.maxAge');
+  return jwks;
+}
+
+/** Validates everything once, at construction; every message says what to fix. */
+export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
+  if (options === null || typeof options !== 'object') fail('options are required: { issuer, audience, algorithms, jwksUri | jwks }');
+  const issuers = normalizeIssuers(options);
+  if (options.audience === undefined) {
+    fail('audience is required: the identifier of this API in your identity provider (or null to skip the check on purpose)');
+  }
+  const realm = options.realm ?? DEFAULT_REALM;
+  if (typeof realm !== 'string' || !REALM_CHARS.test(realm)) fail('realm must be printable ASCII without quotes or backslashes');
+  const requiredClaims = options.requiredClaims === undefined ? [] : nonEmptyStrings('requiredClaims', options.requiredClaims);
+  const scopeClaims = options.scopeClaims === undefined ? DEFAULT_SCOPE_CLAIMS : nonEmptyStrings('scopeClaims', options.scopeClaims);
+  const cache = options.cache === false
+    ? false
+    : { maxEntries: positiveInteger('cache.maxEntries', options.cache?.maxEntries, DEFAULT_CACHE_ENTRIES) };
+  const maxTokenAge = options.maxTokenAge === undefined ? undefined : nonNegativeSeconds('maxTokenAge', options.maxTokenAge, 0);
+  return {
+    issuers,
+    issuerAllowlist: options.issuer === null ? null : new Set(issuers.map((entry) => entry.issuer as string)),
+    audience: options.audience === null ? null : nonEmptyStrings('audience', options.audience),
+    algorithms: normalizeAlgorithms(options.algorithms),
+    clockTolerance: nonNegativeSeconds('clockTolerance', options.clockTolerance, DEFAULT_CLOCK_TOLERANCE),
+    maxTokenAge,
+    typ: normalizeTyp(options.typ),
+    requiredClaims: [...new Set(['exp', ...requiredClaims, ...(maxTokenAge === undefined ? [] : ['iat'])])],
+    scopeClaims,
+    maxTokenLength: positiveInteger('maxTokenLength', options.maxTokenLength, DEFAULT_MAX_TOKEN_LENGTH),
+    realm,
+    allowInsecureHttp: options.allowInsecureHttp === true,
+    jwks: normalizeJwksOptions(options.jwksOptions),
+    cache,
+    logger: options.logger ?? SILENT_LOGGER,
+    onEvent: options.onEvent ?? (() => {}),
+  };
+}

@@ -1,0 +1,157 @@
+import { AuthError, AuthConfigError, type AuthErrorStatus } from './errors.js';
+import { extractBearer } from './bearer.js';
+import type { Identity } from './identity.js';
+import type { Verifier } from './verifier-types.js';
+
+/** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
+export interface RequestLike {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Node's raw header list: the only place a second `Authorization` header is visible. */
+  rawHeaders?: readonly string[];
+  /** Parsed query string (only read when `tokenLocations.query` is on). */
+  query?: unknown;
+  /** Parsed form body (only read when `tokenLocations.body` is on). */
+  body?: unknown;
+}
+
+/**
+ * Where a token may come from. Only the `Authorization` header by default (RFC 6750 §2.1): query strings end up in
+ * access logs and browser history, and cookies bring CSRF with them, so each is an explicit opt-in.
+ */
+export interface TokenLocations {
+  /** Read `Authorization: Bearer ...`. Default true. */
+  header?: boolean;
+  /** Read this cookie (e.g. `'access_token'`). Off by default. */
+  cookie?: string;
+  /** Read this query parameter (`true` means `access_token`, RFC 6750 §2.3). Off by default. */
+  query?: boolean | string;
+  /** Read this form-body field (`true` means `access_token`, RFC 6750 §2.2). Off by default; needs a parsed body. */
+  body?: boolean | string;
+}
+
+export interface RequestAuthOptions {
+  /** Let requests without any credentials through as anonymous (`auth` stays null). A bad token is still refused. */
+  optional?: boolean;
+  tokenLocations?: TokenLocations;
+}
+
+export type RequestAuthenticator<C extends object> = (request: RequestLike) => Promise<Identity<C> | null>;
+
+interface ResolvedLocations {
+  header: boolean;
+  cookie: string | undefined;
+  query: string | undefined;
+  body: string | undefined;
+}
+
+function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
+  const pick = (value: boolean | string | undefined): string | undefined =>
+    value === true ? 'access_token' : typeof value === 'string' && value !== '' ? value : undefined;
+  const resolved = {
+    header: locations.header ?? true,
+    cookie: typeof locations.cookie === 'string' && locations.cookie !== '' ? locations.cookie : undefined,
+    query: pick(locations.query),
+    body: pick(locations.body),
+  };
+  if (!resolved.header && !resolved.cookie && !resolved.query && !resolved.body) {
+    throw new AuthConfigError('tokenLocations turns off every place a token can come from');
+  }
+  return resolved;
+}
+
+function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): number {
+  if (rawHeaders === undefined) return 1;
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count += 1;
+  }
+  return count;
+}
+
+function readCookie(cookieHeader: string | string[] | undefined, name: string): string | undefined {
+  const header = Array.isArray(cookieHeader) ? cookieHeader.join('; ') : cookieHeader;
+  if (header === undefined) return undefined;
+  let found: string | undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    if (found !== undefined) throw new AuthError('multiple_credentials', { detail: 'cookie sent twice' });
+    found = part.slice(eq + 1).trim();
+  }
+  return found;
+}
+
+function readField(container: unknown, name: string): string | undefined {
+  if (container === null || typeof container !== 'object') return undefined;
+  if (!Object.prototype.hasOwnProperty.call(container, name)) return undefined;
+  const value = (container as Record<string, unknown>)[name];
+  if (typeof value !== 'string') throw new AuthError('malformed_request', { detail: `${name} is not a single string` });
+  return value;
+}
+
+/**
+ * Finds the one token a request carries. RFC 6750 §2: a client must not use more than one method, so a token in
+ * two places (or two `Authorization` headers) is a 400 rather than a guess about which one counts.
+ * Returns `undefined` when the request carries no credentials at all.
+ */
+export function readRequestToken(request: RequestLike, locations: ResolvedLocations, realm: string): string | undefined {
+  const found: string[] = [];
+  if (locations.header) {
+    const header = request.headers.authorization;
+    if (Array.isArray(header) || countAuthorizationHeaders(request.rawHeaders) > 1) {
+      throw new AuthError('multiple_credentials', { realm, detail: 'more than one Authorization header' });
+    }
+    if (header !== undefined && header.trim() !== '') found.push(extractBearer(header, realm));
+  }
+  if (locations.cookie !== undefined) {
+    const value = readCookie(request.headers.cookie, locations.cookie);
+    if (value !== undefined && value !== '') found.push(value);
+  }
+  if (locations.query !== undefined) {
+    const value = readField(request.query, locations.query);
+    if (value !== undefined && value !== '') found.push(value);
+  }
+  if (locations.body !== undefined) {
+    const value = readField(request.body, locations.body);
+    if (value !== undefined && value !== '') found.push(value);
+  }
+  if (found.length > 1) throw new AuthError('multiple_credentials', { realm, detail: 'token sent in more than one place' });
+  return found[0];
+}
+
+/**
+ * The whole per-request flow the adapters share: find the token, verify it, return the identity (or `null` for an
+ * anonymous request under `optional`). Everything that can go wrong rejects with an `AuthError`.
+ */
+export function createRequestAuthenticator<C extends object>(
+  verifier: Verifier<C>,
+  options: RequestAuthOptions = {},
+): RequestAuthenticator<C> {
+  const locations = resolveLocations(options.tokenLocations);
+  const optional = options.optional === true;
+  const realm = verifier.realm;
+  return async (request) => {
+    const token = readRequestToken(request, locations, realm);
+    if (token === undefined) {
+      if (optional) return null;
+      throw new AuthError('credentials_missing', { realm });
+    }
+    return verifier.verify(token);
+  };
+}
+
+export interface AuthErrorResponse {
+  status: AuthErrorStatus;
+  headers: Record<string, string>;
+  body: { error: string; error_description: string };
+}
+
+/** The HTTP answer for an `AuthError`: status, `WWW-Authenticate` (except 503, which gets `Retry-After`), JSON body. */
+export function authErrorResponse(error: AuthError): AuthErrorResponse {
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  const challenge = error.wwwAuthenticate;
+  if (challenge !== undefined) headers['www-authenticate'] = challenge;
+  if (error.status === 503) headers['retry-after'] = '5';
+  return { status: error.status, headers, body: error.toJSON() };
+}

@@ -1,0 +1,70 @@
+import { AuthConfigError, AuthError, DEFAULT_REALM } from './errors.js';
+import type { Identity } from './identity.js';
+
+export type ScopeMode = 'all' | 'any';
+
+export const DEFAULT_SCOPE_CLAIMS: readonly string[] = ['scope', 'scp'];
+
+// RFC 6749 §3.3 scope-token: %x21 / %x23-5B / %x5D-7E.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * Reads scopes from the given claims, in order: a string is space-delimited (`scope`, RFC 8693 / RFC 9068), an
+ * array is taken element by element (`scp` as Okta and Entra ID send it). Values of any other type are ignored.
+ */
+export function readScopes(claims: Readonly<Record<string, unknown>>, scopeClaims: readonly string[] = DEFAULT_SCOPE_CLAIMS): readonly string[] {
+  const scopes = new Set<string>();
+  for (const name of scopeClaims) {
+    const value = claims[name];
+    if (typeof value === 'string') {
+      for (const scope of value.split(' ')) if (scope !== '') scopes.add(scope);
+    } else if (Array.isArray(value)) {
+      for (const scope of value) if (typeof scope === 'string' && scope !== '') scopes.add(scope);
+    }
+  }
+  return Object.freeze([...scopes]);
+}
+
+/** Exact, case-sensitive matching: `orders:read` never satisfies `orders:read:all`, `Orders:Read` or `orders`. */
+export function hasScopes(
+  identity: Pick<Identity, 'scopes'>,
+  required: readonly string[],
+  options: { mode?: ScopeMode } = {},
+): boolean {
+  const granted = identity.scopes;
+  if ((options.mode ?? 'all') === 'any') return required.some((scope) => granted.includes(scope));
+  return required.every((scope) => granted.includes(scope));
+}
+
+/** The 403 answer for a route that needs `required`: `insufficient_scope` with `scope="..."` in the challenge. */
+export function insufficientScope(required: readonly string[], realm: string = DEFAULT_REALM): AuthError {
+  return new AuthError('insufficient_scope', { scopes: required, realm, detail: `requires ${required.join(' ')}` });
+}
+
+/**
+ * A route's per-request scope check. `identity` is what the adapter attached: an `Identity`, `null` for an
+ * anonymous request under optional auth (→ 401), or `undefined` when no authentication ran at all (→ a developer
+ * error, never a silent pass).
+ */
+export type ScopeGuard = (identity: Pick<Identity, 'scopes'> | null | undefined) => void;
+
+/**
+ * Validates a route's scope requirement once, at route definition, and returns the per-request check, which
+ * throws the 403 `AuthError` when the identity lacks the scopes.
+ */
+export function createScopeGuard(required: readonly string[], mode: ScopeMode = 'all', realm: string = DEFAULT_REALM): ScopeGuard {
+  if (required.length === 0) throw new AuthConfigError('requireScope needs at least one scope');
+  for (const scope of required) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw new AuthConfigError(`invalid scope ${JSON.stringify(scope)}: a scope is one or more printable ASCII characters without spaces, quotes or backslashes`);
+    }
+  }
+  const frozen = Object.freeze([...required]);
+  return (identity) => {
+    if (identity === undefined) {
+      throw new AuthConfigError('a scope check ran on a request that no authentication middleware saw: register jwtAuth before requireScope');
+    }
+    if (identity === null) throw new AuthError('credentials_missing', { realm });
+    if (!hasScopes(identity, frozen, { mode })) throw insufficientScope(frozen, realm);
+  };
+}

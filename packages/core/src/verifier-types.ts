@@ -1,0 +1,20 @@
+import type { Identity } from './identity.js';
+import type { KeySourceHealth } from './key-source.js';
+
+export interface VerifierHealth {
+  /** True when every issuer's key source can verify tokens right now. For readiness probes. */
+  ok: boolean;
+  issuers: KeySourceHealth[];
+}
+
+export interface Verifier<C extends object = Record<string, unknown>> {
+  /** Resolves the verified identity, or rejects with an `AuthError` (never anything else). */
+  verify(token: string): Promise<Identity<C>>;
+  /** Fetches every issuer's keys now (fail fast at start-up); rejects with an `AuthConfigError`-style message if it cannot. */
+  ready(): Promise<void>;
+  health(): VerifierHealth;
+  /** The realm used in challenges. */
+  readonly realm: string;
+  /** Stops background key refreshes (lets the process exit). */
+  close(): void;
+}

@@ -1,0 +1,103 @@
+import { AuthError, isAuthError } from './errors.js';
+import type { Identity } from './identity.js';
+import type { KeySource } from './key-source.js';
+import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
+import { RemoteKeySource } from './remote-jwks.js';
+import { StaticKeySource } from './static-jwks.js';
+import { TokenCache } from './token-cache.js';
+import type { Verifier, VerifierHealth } from './verifier-types.js';
+import { joseVerifyOptions, verifyAccessToken, type ObservedToken, type TokenVerifierContext } from './verify.js';
+
+function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions): KeySource {
+  const common = { issuer: entry.issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent };
+  if (entry.jwks !== undefined) return new StaticKeySource({ ...common, jwks: entry.jwks });
+  return new RemoteKeySource({
+    ...common,
+    ...(entry.jwksUri !== undefined ? { jwksUri: entry.jwksUri } : { discoverFrom: entry.issuer as string }),
+    jwks: options.jwks,
+    allowInsecureHttp: options.allowInsecureHttp,
+  });
+}
+
+/**
+ * Creates the verifier: validates the options (throwing `AuthConfigError` with what to fix), sets up one key
+ * source per trusted issuer, and returns `verify(token)`, which resolves an `Identity<C>` or rejects with an
+ * `AuthError` — never anything else.
+ */
+export function createVerifier<C extends object = Record<string, unknown>>(userOptions: VerifierOptions): Verifier<C> {
+  const options = normalizeOptions(userOptions);
+  const { logger, realm } = options;
+  const sources = new Map<string | null, KeySource>();
+  for (const entry of options.issuers) sources.set(entry.issuer, createKeySource(entry, options));
+  const openIssuerSource = options.issuerAllowlist === null ? sources.get(null) : undefined;
+
+  const cache = options.cache === false ? undefined : new TokenCache(options.cache.maxEntries, options);
+  if (cache !== undefined) {
+    for (const source of sources.values()) {
+      source.onKeysWithdrawn((ids) => {
+        const evicted = cache.evictKeys(ids);
+        if (evicted > 0) logger.info({ evicted }, 'authgate: forgot cached tokens of withdrawn keys');
+      });
+    }
+  }
+
+  const context: TokenVerifierContext = {
+    options,
+    sourceFor: (issuer) => openIssuerSource ?? (issuer === undefined ? undefined : sources.get(issuer)),
+    now: Date.now,
+  };
+  const claimOptions = joseVerifyOptions(options);
+  // Concurrent requests carrying the same uncached token share one verification.
+  const inFlight = new Map<string, Promise<Identity<C>>>();
+
+  function reject(error: unknown, observed: ObservedToken): never {
+    const authError = isAuthError(error)
+      ? error
+      : new AuthError('malformed_token', { realm, detail: 'unexpected verification failure', cause: error });
+    if (!isAuthError(error)) logger.error({ err: { name: (error as Error)?.name } }, 'authgate: unexpected error while verifying a token');
+    const { kid, iss } = observed;
+    logger.debug({ reason: authError.reason, detail: authError.detail, kid, iss }, 'authgate: token rejected');
+    options.onEvent({ type: 'token_rejected', reason: authError.reason, issuer: iss, kid });
+    throw authError;
+  }
+
+  async function verifyUncached(token: string, cacheKey: string | undefined): Promise<Identity<C>> {
+    const observed: ObservedToken = {};
+    try {
+      const { identity, keyId } = await verifyAccessToken<C>(token, context, claimOptions, observed);
+      if (cache !== undefined && cacheKey !== undefined) cache.set(cacheKey, identity, keyId);
+      return identity;
+    } catch (error) {
+      return reject(error, observed);
+    }
+  }
+
+  return {
+    realm,
+    verify(token: string): Promise<Identity<C>> {
+      if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {
+        return verifyUncached(token, undefined);
+      }
+      const cacheKey = TokenCache.keyFor(token);
+      const cached = cache.get(cacheKey, Math.floor(Date.now() / 1000));
+      if (cached !== undefined) return Promise.resolve(cached as Identity<C>);
+      let pending = inFlight.get(cacheKey);
+      if (pending === undefined) {
+        pending = verifyUncached(token, cacheKey).finally(() => inFlight.delete(cacheKey));
+        inFlight.set(cacheKey, pending);
+      }
+      return pending;
+    },
+    async ready(): Promise<void> {
+      await Promise.all([...sources.values()].map((source) => source.ready()));
+    },
+    health(): VerifierHealth {
+      const issuers = [...sources.values()].map((source) => source.health());
+      return { ok: issuers.every((issuer) => issuer.ok), issuers };
+    },
+    close(): void {
+      for (const source of sources.values()) source.close();
+      cache?.clear();
+    },
+  };
+}
