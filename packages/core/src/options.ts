@@ -3,6 +3,7 @@ import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './al
 import { AuthConfigError, DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './scopes.js';
+import { getDefaultLogger } from './logger.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -81,7 +82,7 @@ export interface VerifierOptions {
   jwksOptions?: JwksOptions;
   /** Verified-token cache; `false` turns it off. On by default. */
   cache?: TokenCacheOptions | false;
-  /** A pino logger (or anything with the same methods). Default: silent. */
+  /** A pino logger (or anything with the same methods). Default: a shared pino logger at `warn` (`AUTHGATE_LOG_LEVEL` overrides). */
   logger?: AuthLogger;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). Must not throw. */
   onEvent?: (event: KeySourceEvent) => void;
@@ -124,8 +125,6 @@ const DEFAULT_CLOCK_TOLERANCE = 5;
 const DEFAULT_CACHE_ENTRIES = 10_000;
 // RFC 7230 qdtext without quote and backslash: what can sit inside realm="..." without escaping surprises.
 const REALM_CHARS = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
-
-const SILENT_LOGGER: AuthLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function fail(message: string): never {
   throw new AuthConfigError(`authgate: ${message}`);
@@ -224,6 +223,8 @@ function normalizeJwksOptions(value: JwksOptions | undefined): Required<JwksOpti
     negativeCacheTtl: nonNegativeSeconds('jwksOptions.negativeCacheTtl', given.negativeCacheTtl, JWKS_DEFAULTS.negativeCacheTtl),
   };
   if (jwks.timeout === 0) fail('jwksOptions.timeout must be above 0 seconds');
+  // A zero cooldown would let a flood of unknown kids refetch without limit: the provider becomes the victim.
+  if (jwks.cooldown === 0) fail('jwksOptions.cooldown must be above 0 seconds');
   if (jwks.minAge > jwks.maxAge) fail('jwksOptions.minAge must not exceed jwksOptions.maxAge');
   return jwks;
 }
@@ -258,7 +259,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     allowInsecureHttp: options.allowInsecureHttp === true,
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
-    logger: options.logger ?? SILENT_LOGGER,
+    logger: options.logger ?? getDefaultLogger(),
     onEvent: options.onEvent ?? (() => {}),
   };
 }

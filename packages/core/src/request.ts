@@ -69,24 +69,24 @@ function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): n
   return count;
 }
 
-function readCookie(cookieHeader: string | string[] | undefined, name: string): string | undefined {
+function readCookie(cookieHeader: string | string[] | undefined, name: string, realm: string): string | undefined {
   const header = Array.isArray(cookieHeader) ? cookieHeader.join('; ') : cookieHeader;
   if (header === undefined) return undefined;
   let found: string | undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
-    if (found !== undefined) throw new AuthError('multiple_credentials', { detail: 'cookie sent twice' });
+    if (found !== undefined) throw new AuthError('multiple_credentials', { realm, detail: 'cookie sent twice' });
     found = part.slice(eq + 1).trim();
   }
   return found;
 }
 
-function readField(container: unknown, name: string): string | undefined {
+function readField(container: unknown, name: string, realm: string): string | undefined {
   if (container === null || typeof container !== 'object') return undefined;
   if (!Object.prototype.hasOwnProperty.call(container, name)) return undefined;
   const value = (container as Record<string, unknown>)[name];
-  if (typeof value !== 'string') throw new AuthError('malformed_request', { detail: `${name} is not a single string` });
+  if (typeof value !== 'string') throw new AuthError('malformed_request', { realm, detail: `${name} is not a single string` });
   return value;
 }
 
@@ -95,7 +95,7 @@ function readField(container: unknown, name: string): string | undefined {
  * two places (or two `Authorization` headers) is a 400 rather than a guess about which one counts.
  * Returns `undefined` when the request carries no credentials at all.
  */
-export function readRequestToken(request: RequestLike, locations: ResolvedLocations, realm: string): string | undefined {
+function readRequestToken(request: RequestLike, locations: ResolvedLocations, realm: string): string | undefined {
   const found: string[] = [];
   if (locations.header) {
     const header = request.headers.authorization;
@@ -105,15 +105,15 @@ export function readRequestToken(request: RequestLike, locations: ResolvedLocati
     if (header !== undefined && header.trim() !== '') found.push(extractBearer(header, realm));
   }
   if (locations.cookie !== undefined) {
-    const value = readCookie(request.headers.cookie, locations.cookie);
+    const value = readCookie(request.headers.cookie, locations.cookie, realm);
     if (value !== undefined && value !== '') found.push(value);
   }
   if (locations.query !== undefined) {
-    const value = readField(request.query, locations.query);
+    const value = readField(request.query, locations.query, realm);
     if (value !== undefined && value !== '') found.push(value);
   }
   if (locations.body !== undefined) {
-    const value = readField(request.body, locations.body);
+    const value = readField(request.body, locations.body, realm);
     if (value !== undefined && value !== '') found.push(value);
   }
   if (found.length > 1) throw new AuthError('multiple_credentials', { realm, detail: 'token sent in more than one place' });

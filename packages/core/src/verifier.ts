@@ -10,7 +10,7 @@ import { joseVerifyOptions, verifyAccessToken, type ObservedToken, type TokenVer
 
 function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions): KeySource {
   const common = { issuer: entry.issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent };
-  if (entry.jwks !== undefined) return new StaticKeySource({ ...common, jwks: entry.jwks });
+  if (entry.jwks !== undefined) return new StaticKeySource(entry.jwks, common);
   return new RemoteKeySource({
     ...common,
     ...(entry.jwksUri !== undefined ? { jwksUri: entry.jwksUri } : { discoverFrom: entry.issuer as string }),
