@@ -36,6 +36,12 @@ export interface KeySource {
   /** Loads the keys now; rejects with a clear error if it cannot. */
   ready(): Promise<void>;
   health(): KeySourceHealth;
+  /**
+   * Called when a cached identity of this issuer is about to be served: starts a routine refresh if one is due (never
+   * waits for it) and says whether the held keys may still vouch for anything. False past `maxStale`: then cached
+   * tokens stop being served too, so an outage fails closed for everyone, not only for new tokens.
+   */
+  maintain(): boolean;
   /** Subscribes to key withdrawals (a refresh no longer lists a key): ids of the keys that left. */
   onKeysWithdrawn(listener: (ids: readonly string[]) => void): void;
   /** Stops background refreshes. */

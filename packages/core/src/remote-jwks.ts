@@ -151,6 +151,11 @@ export class RemoteKeySource implements KeySource {
     };
   }
 
+  maintain(): boolean {
+    this.refreshInBackgroundIfDue();
+    return this.currentSet() !== undefined;
+  }
+
   onKeysWithdrawn(listener: (ids: readonly string[]) => void): void {
     this.withdrawnListeners.push(listener);
   }

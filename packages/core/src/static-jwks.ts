@@ -68,6 +68,11 @@ export class StaticKeySource implements KeySource {
     return { issuer: this.issuer, kind: 'static', keys: this.set.size, stale: false, ok: true };
   }
 
+  /** Nothing to refresh; a static set is always usable. */
+  maintain(): boolean {
+    return true;
+  }
+
   /** A static set never changes, so no key is ever withdrawn. */
   onKeysWithdrawn(_listener: (ids: readonly string[]) => void): void {}
 

@@ -80,7 +80,9 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       }
       const cacheKey = TokenCache.keyFor(token);
       const cached = cache.get(cacheKey, Math.floor(Date.now() / 1000));
-      if (cached !== undefined) return Promise.resolve(cached as Identity<C>);
+      // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a
+      // process that only ever sees cached tokens; past maxStale the hit is not served (fails closed below).
+      if (cached !== undefined && context.sourceFor(cached.issuer)?.maintain() === true) return Promise.resolve(cached as Identity<C>);
       let pending = inFlight.get(cacheKey);
       if (pending === undefined) {
         pending = verifyUncached(token, cacheKey).finally(() => inFlight.delete(cacheKey));
