@@ -120,6 +120,19 @@ export class AuthError extends Error {
     return renderChallenge(this.realm, this.code, this.description, this.scopes);
   }
 
+  /**
+   * Every header the answer needs: the challenge (or `Retry-After` for a 503) and `Cache-Control: no-store`.
+   * Named `headers` because Express's and Fastify's default error handlers send `err.headers`, so an app that
+   * passes this error to its framework still answers with the right challenge.
+   */
+  get headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'cache-control': 'no-store' };
+    const challenge = this.wwwAuthenticate;
+    if (challenge !== undefined) headers['www-authenticate'] = challenge;
+    if (this.status === 503) headers['retry-after'] = '5';
+    return headers;
+  }
+
   /** The JSON body adapters send: `{ error, error_description }` (RFC 6749 §5.2 shape). */
   toJSON(): { error: string; error_description: string } {
     return { error: this.code ?? (this.status === 503 ? 'temporarily_unavailable' : 'unauthorized'), error_description: this.description };

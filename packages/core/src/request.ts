@@ -149,9 +149,5 @@ export interface AuthErrorResponse {
 
 /** The HTTP answer for an `AuthError`: status, `WWW-Authenticate` (except 503, which gets `Retry-After`), JSON body. */
 export function authErrorResponse(error: AuthError): AuthErrorResponse {
-  const headers: Record<string, string> = { 'cache-control': 'no-store' };
-  const challenge = error.wwwAuthenticate;
-  if (challenge !== undefined) headers['www-authenticate'] = challenge;
-  if (error.status === 503) headers['retry-after'] = '5';
-  return { status: error.status, headers, body: error.toJSON() };
+  return { status: error.status, headers: error.headers, body: error.toJSON() };
 }

@@ -53,7 +53,7 @@ export type ScopeGuard = (identity: Pick<Identity, 'scopes'> | null | undefined)
  * throws the 403 `AuthError` when the identity lacks the scopes.
  */
 export function createScopeGuard(required: readonly string[], mode: ScopeMode = 'all', realm: string = DEFAULT_REALM): ScopeGuard {
-  if (required.length === 0) throw new AuthConfigError('requireScope needs at least one scope');
+  if (required.length === 0) throw new AuthConfigError('a scope check needs at least one scope');
   for (const scope of required) {
     if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
       throw new AuthConfigError(`invalid scope ${JSON.stringify(scope)}: a scope is one or more printable ASCII characters without spaces, quotes or backslashes`);

@@ -30,6 +30,14 @@ describe('AuthError', () => {
     expect(error.toJSON()).toEqual({ error: 'temporarily_unavailable', error_description: 'Token keys are temporarily unavailable' });
   });
 
+  it('carries the headers a framework error handler sends (err.headers)', () => {
+    expect(new AuthError('token_expired').headers).toEqual({
+      'cache-control': 'no-store',
+      'www-authenticate': 'Bearer realm="api", error="invalid_token", error_description="The access token expired"',
+    });
+    expect(new AuthError('key_source_unavailable').headers).toEqual({ 'cache-control': 'no-store', 'retry-after': '5' });
+  });
+
   it('quotes realm values per RFC 7235', () => {
     expect(renderChallenge('a "quoted" \\ realm', undefined, '', [])).toBe('Bearer realm="a \\"quoted\\" \\\\ realm"');
   });

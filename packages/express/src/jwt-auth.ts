@@ -1,0 +1,77 @@
+import {
+  AuthConfigError,
+  createRequestAuthenticator,
+  createVerifier,
+  type Identity,
+  type TokenLocations,
+  type Verifier,
+  type VerifierOptions,
+} from '@authgate/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AuthClaims } from './index.js';
+import { AUTH_CONTEXT, refuse, type AuthContext, type RequestWithContext } from './refuse.js';
+
+/** What the Express adapter adds to the verifier's options. */
+export interface AdapterOptions {
+  /** Let requests without any credentials through with `req.auth = null`. A bad token is still refused. */
+  optional?: boolean;
+  /** Where a token may come from. Only `Authorization: Bearer` by default; cookie, query and body are opt-ins. */
+  tokenLocations?: TokenLocations;
+  /** Hand the `AuthError` to `next(err)` for your error handler instead of answering. */
+  passErrors?: boolean;
+}
+
+type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
+
+/**
+ * Either the verifier's options (a verifier is created once, here) or an existing `verifier` to share, never both.
+ */
+export type JwtAuthOptions<C extends object = AuthClaims> = AdapterOptions &
+  ((VerifierOptions & { verifier?: undefined }) | (WithoutVerifierOptions & { verifier: Verifier<C> }));
+
+export interface JwtAuthMiddleware<C extends object = AuthClaims> extends RequestHandler {
+  /** The verifier behind this middleware: `ready()` at start-up, `health()` for probes, `close()` at shutdown. */
+  readonly verifier: Verifier<C>;
+}
+
+function resolveVerifier<C extends object>(given: Verifier<C> | undefined, verifierOptions: Partial<VerifierOptions>): Verifier<C> {
+  if (given === undefined) return createVerifier<C>(verifierOptions as VerifierOptions);
+  if (given === null || typeof given.verify !== 'function' || typeof given.realm !== 'string') {
+    throw new AuthConfigError('authgate: verifier must be a Verifier, as createVerifier() returns');
+  }
+  const ignored = Object.entries(verifierOptions).filter(([, value]) => value !== undefined).map(([key]) => key);
+  if (ignored.length > 0) {
+    throw new AuthConfigError(`authgate: give either verifier or the verifier's options, not both (got ${ignored.join(', ')}): configure the shared verifier instead`);
+  }
+  return given;
+}
+
+/**
+ * Authenticates every request it sees: attaches `req.auth` and calls `next()`, or answers the RFC 6750 error.
+ * Options are validated here, once: bad options throw `AuthConfigError` while the app is being set up.
+ */
+export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C>): JwtAuthMiddleware<C> {
+  if (options === null || typeof options !== 'object') {
+    throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier }');
+  }
+  const { optional, tokenLocations, passErrors, verifier: given, ...verifierOptions } = options;
+  const verifier = resolveVerifier<C>(given, verifierOptions);
+  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
+  const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
+
+  // One async function and no per-request closures. It never rejects: every failure is answered or handed to
+  // next(err) here, because Express 4 ignores a rejected promise from a middleware.
+  async function authenticateRequest(req: Request, res: Response, next: NextFunction): Promise<void> {
+    (req as RequestWithContext)[AUTH_CONTEXT] = context;
+    let identity: Identity<C> | null;
+    try {
+      identity = await authenticate(req);
+    } catch (error) {
+      refuse(error, req, res, next, context);
+      return;
+    }
+    req.auth = identity as Identity<AuthClaims> | null;
+    next();
+  }
+  return Object.defineProperty(authenticateRequest, 'verifier', { value: verifier, enumerable: true }) as JwtAuthMiddleware<C>;
+}
