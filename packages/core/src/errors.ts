@@ -120,6 +120,11 @@ export class AuthError extends Error {
     return renderChallenge(this.realm, this.code, this.description, this.scopes);
   }
 
+  /** The same as `status`, under the name Fastify's and many Node error handlers read (`err.statusCode ?? 500`). */
+  get statusCode(): AuthErrorStatus {
+    return this.status;
+  }
+
   /**
    * Every header the answer needs: the challenge (or `Retry-After` for a 503) and `Cache-Control: no-store`.
    * Named `headers` because Express's and Fastify's default error handlers send `err.headers`, so an app that

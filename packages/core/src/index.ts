@@ -13,3 +13,5 @@ export { SUPPORTED_ALGORITHMS } from './algorithms.js';
 export type { Algorithm } from './algorithms.js';
 export type { KeySourceEvent } from './events.js';
 export type { KeySource, KeySourceHealth, VerificationKey } from './key-source.js';
+export { resolveVerifier, MISCONFIGURED_RESPONSE } from './adapter-support.js';
+export type { ResolvedVerifier } from './adapter-support.js';

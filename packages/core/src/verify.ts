@@ -7,9 +7,6 @@ import { canonicalTyp, type NormalizedOptions } from './options.js';
 import { readScopes } from './scopes.js';
 import { decodeToken } from './token.js';
 
-/** Header parameters authgate understands. Anything listed in `crit` is by definition not among them. */
-const KEY_LOCATING_HEADERS = ['jku', 'jwk', 'x5u', 'x5c'] as const;
-
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
 export interface VerifiedToken<C extends object> {
   identity: Identity<C>;
@@ -130,6 +127,8 @@ export async function verifyAccessToken<C extends object>(
   const source = context.sourceFor(issuer);
   if (source === undefined) throw new AuthError('issuer_not_allowed', { realm, detail: 'iss is not configured' });
 
+  // The key comes only from the configured source of the claimed (and allowed) issuer, by kid and the allowed alg.
+  // The header's `jwk`, `jku`, `x5u` and `x5c` are attacker-controlled, so they are never read, let alone fetched.
   let key: VerificationKey;
   try {
     key = await source.getKey(kid, alg);

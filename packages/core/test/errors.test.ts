@@ -36,6 +36,7 @@ describe('AuthError', () => {
       'www-authenticate': 'Bearer realm="api", error="invalid_token", error_description="The access token expired"',
     });
     expect(new AuthError('key_source_unavailable').headers).toEqual({ 'cache-control': 'no-store', 'retry-after': '5' });
+    expect(new AuthError('insufficient_scope').statusCode).toBe(403);
   });
 
   it('quotes realm values per RFC 7235', () => {

@@ -1,0 +1,55 @@
+import type { Identity, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
+import type { preHandlerHookHandler } from 'fastify';
+import { jwtAuth } from './plugin.js';
+
+/**
+ * Your custom claims, for `request.auth.claims`. Empty by default; declare yours once:
+ * `declare module '@authgate/fastify' { interface AuthClaims { tenant: string } }`.
+ * They are typed, not checked: list them in `requiredClaims` to have them required.
+ */
+// An empty interface on purpose: it exists to be augmented.
+export interface AuthClaims {}
+
+/**
+ * A route's `config.auth`: `false` skips authentication (and `requireScope` then answers 500), `'optional'` lets
+ * requests without credentials through with `request.auth === null` (a bad token is still refused), `'required'`
+ * (or `true`) demands a valid token even when the plugin was registered with `optional: true`.
+ */
+export type RouteAuth = boolean | 'optional' | 'required';
+
+export interface AdapterOptions {
+  /** Let requests without credentials through on every route (`request.auth` null) unless a route says otherwise. */
+  optional?: boolean;
+  /** Where tokens may come from; only the `Authorization` header by default. `body` moves the check to `preValidation`. */
+  tokenLocations?: TokenLocations;
+}
+
+type Never<T> = { [K in keyof T]?: never };
+
+/** Either the verifier options (a verifier is created at registration and closed with Fastify), or a verifier to reuse. */
+export type JwtAuthOptions = AdapterOptions &
+  ((VerifierOptions & { verifier?: never }) | ({ verifier: Verifier<object> } & Never<VerifierOptions>));
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified caller; `null` until verified, and on anonymous requests to optional routes. */
+    auth: Identity<AuthClaims> | null;
+  }
+  interface FastifyInstance {
+    /** A preHandler that refuses (403 `insufficient_scope`) unless the token grants every scope listed. */
+    requireScope(...scopes: string[]): preHandlerHookHandler;
+    /** A preHandler that refuses (403 `insufficient_scope`) unless the token grants at least one scope listed. */
+    requireAnyScope(...scopes: string[]): preHandlerHookHandler;
+    /** The verifier behind this registration: `health()` for readiness probes, `ready()` to fetch keys at start-up. */
+    authVerifier: Verifier<AuthClaims>;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+}
+
+export { jwtAuth };
+export default jwtAuth;
+// Re-exported so an app needs only this package: error handlers and shared verifiers.
+export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier } from '@authgate/core';
+export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger } from '@authgate/core';
