@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError, createVerifier, type Verifier } from '@authgate/core';
-import { makeKey, serveJwks, startTestServer, until, type TestKey, type TestServer } from './remote-helpers.js';
+import { makeKey, recordingLogger, serveJwks, startTestServer, until, type TestKey, type TestServer } from './remote-helpers.js';
 
 // Cache hits must not outlive the key set: a withdrawn key's tokens and an outage past maxStale reach cached tokens too.
 const ISSUER = 'https://idp.test/';
@@ -28,6 +28,7 @@ async function setUp(): Promise<{ keys: { current: TestKey[] }; token: string }>
     algorithms: ['ES256'],
     jwksUri: server.url('/jwks'),
     jwksOptions: { maxAge: 60, minAge: 0, maxStale: 120 },
+    logger: recordingLogger(),
   });
   const token = await tokenOf(first);
   await verifier.verify(token);
