@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JWK } from 'jose';
+import { hasRocaFingerprint } from './roca.js';
 import { isSupportedAlgorithm, KEY_REQUIREMENTS, MIN_RSA_MODULUS_BITS, type Algorithm } from './algorithms.js';
 
 /** A JWK that passed every check and may verify signatures. Holds public members only. */
@@ -62,6 +63,7 @@ function unusableBecause(jwk: Record<string, unknown>): string | undefined {
       // e = 1 makes every "signature" its own message; even exponents are not RSA. Real keys use 65537.
       const exponentBits = bitLength(e);
       if (exponentBits < 2 || exponentBits > 32 || ((e[e.length - 1] as number) & 1) === 0) return 'RSA exponent is not an odd number from 3 to 2^32';
+      if (hasRocaFingerprint(n)) return 'RSA modulus has the ROCA fingerprint (CVE-2017-15361): the key can be factored';
       return undefined;
     }
     case 'EC':

@@ -15,6 +15,8 @@ function verifierWith(overrides: Partial<VerifierOptions> = {}): Verifier<{ tena
     algorithms: ALGORITHMS,
     jwks: { keys: Object.values(keys).map((key) => key.publicJwk) },
     cache: false,
+    // Quiet: some tests publish unusable keys on purpose, which the default logger would warn about.
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
     ...overrides,
   });
 }

@@ -1,7 +1,7 @@
 import {
   AuthConfigError,
   createRequestAuthenticator,
-  createVerifier,
+  resolveVerifier,
   type Identity,
   type TokenLocations,
   type Verifier,
@@ -34,18 +34,6 @@ export interface JwtAuthMiddleware<C extends object = AuthClaims> extends Reques
   readonly verifier: Verifier<C>;
 }
 
-function resolveVerifier<C extends object>(given: Verifier<C> | undefined, verifierOptions: Partial<VerifierOptions>): Verifier<C> {
-  if (given === undefined) return createVerifier<C>(verifierOptions as VerifierOptions);
-  if (given === null || typeof given.verify !== 'function' || typeof given.realm !== 'string') {
-    throw new AuthConfigError('authgate: verifier must be a Verifier, as createVerifier() returns');
-  }
-  const ignored = Object.entries(verifierOptions).filter(([, value]) => value !== undefined).map(([key]) => key);
-  if (ignored.length > 0) {
-    throw new AuthConfigError(`authgate: give either verifier or the verifier's options, not both (got ${ignored.join(', ')}): configure the shared verifier instead`);
-  }
-  return given;
-}
-
 /**
  * Authenticates every request it sees: attaches `req.auth` and calls `next()`, or answers the RFC 6750 error.
  * Options are validated here, once: bad options throw `AuthConfigError` while the app is being set up.
@@ -55,7 +43,7 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
     throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier }');
   }
   const { optional, tokenLocations, passErrors, verifier: given, ...verifierOptions } = options;
-  const verifier = resolveVerifier<C>(given, verifierOptions);
+  const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
   const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
 

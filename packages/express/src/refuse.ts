@@ -1,4 +1,4 @@
-import { AuthConfigError, authErrorResponse, isAuthError } from '@authgate/core';
+import { AuthConfigError, authErrorResponse, isAuthError, MISCONFIGURED_RESPONSE } from '@authgate/core';
 import type { NextFunction, Request, Response } from 'express';
 
 /** What `jwtAuth` leaves on each request for the scope checks after it. One frozen object per `jwtAuth`. */
@@ -22,7 +22,7 @@ export function refuse(error: unknown, req: Request, res: Response, next: NextFu
     // The path without the query string: a query may hold a token.
     console.error(`authgate: ${req.method} ${req.baseUrl}${req.path} answered 500: ${error.message}`);
     if (context?.passErrors === true) return next(error);
-    res.status(500).set('cache-control', 'no-store').json({ error: 'server_error', error_description: 'Authentication is misconfigured' });
+    res.status(MISCONFIGURED_RESPONSE.status).set(MISCONFIGURED_RESPONSE.headers).json(MISCONFIGURED_RESPONSE.body);
     return;
   }
   if (!isAuthError(error) || context?.passErrors === true) return next(error);
