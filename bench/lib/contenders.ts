@@ -1,0 +1,23 @@
+/** Who runs in the HTTP benchmark. Each id is a file in servers/; `role` says how it enters the ratios. */
+export type Framework = 'express' | 'fastify';
+export type Role = 'baseline' | 'authgate' | 'peer';
+
+export interface Contender {
+  id: string;
+  framework: Framework;
+  label: string;
+  role: Role;
+  /** Only run with BENCH_EXTRA=1 (beyond the documented configurations). */
+  extra?: boolean;
+}
+
+export const CONTENDERS: readonly Contender[] = [
+  { id: 'express-none', framework: 'express', label: 'no auth', role: 'baseline' },
+  { id: 'express-authgate', framework: 'express', label: '@authgate/express', role: 'authgate' },
+  { id: 'express-oauth2-jwt-bearer', framework: 'express', label: 'express-oauth2-jwt-bearer', role: 'peer' },
+  { id: 'express-aws-jwt-verify', framework: 'express', label: 'aws-jwt-verify (middleware)', role: 'peer' },
+  { id: 'fastify-none', framework: 'fastify', label: 'no auth', role: 'baseline' },
+  { id: 'fastify-authgate', framework: 'fastify', label: '@authgate/fastify', role: 'authgate' },
+  { id: 'fastify-jwt-get-jwks', framework: 'fastify', label: '@fastify/jwt + get-jwks', role: 'peer' },
+  { id: 'fastify-jwt-get-jwks-tuned', framework: 'fastify', label: '@fastify/jwt + get-jwks, tuned', role: 'peer', extra: true },
+];

@@ -1,0 +1,66 @@
+/** The shapes of every result, as printed and as written to results/latest.json. */
+import type { Contender, Framework } from './contenders.js';
+import type { LoadResult } from './load.js';
+import type { ProbeReport } from './probe.js';
+
+export type Mode = 'repeated' | 'distinct';
+export const MODES: readonly Mode[] = ['repeated', 'distinct'];
+
+export interface ContenderResult extends Contender {
+  probe: ProbeReport;
+  /** Share of the CPUs other processes used just before this contender started (0..1). */
+  foreignCpuBefore: number | undefined;
+  modes: Partial<Record<Mode, LoadResult>>;
+}
+
+export interface FrameworkRatios {
+  framework: Framework;
+  mode: Mode;
+  authgateVsNoAuth: number;
+  /** authgate req/s divided by each peer's. */
+  authgateVsPeer: Record<string, number>;
+  /** authgate divided by the fastest peer: the smallest of the ratios above. */
+  authgateVsBestPeer: number;
+  /** The same ratios from server CPU time per request (other's µs / authgate's µs): robust to a busy machine. */
+  byCpu: { authgateVsNoAuth: number; authgateVsPeer: Record<string, number> };
+}
+
+export interface HttpResults {
+  settings: { connections: number; warmup: number; duration: number; distinctTokens: number; pinned: string };
+  contenders: ContenderResult[];
+  ratios: FrameworkRatios[];
+}
+
+export interface CoreRow {
+  alg: string;
+  mode: 'sequential' | 'concurrent';
+  authgate: number;
+  jose: number;
+  crypto: number;
+  authgateVsJose: number;
+  joseVsCrypto: number;
+}
+
+export interface CoreResults {
+  durationMs: number;
+  concurrency: number;
+  rows: CoreRow[];
+  /** Share of the CPUs other processes used during the whole micro-benchmark (0..1). */
+  foreignCpu: number | undefined;
+}
+
+export interface MemoryResults {
+  entries: number;
+  heapDeltaBytes: number;
+  bytesPerEntry: number;
+  mbPer100k: number;
+  rssDeltaBytes: number;
+  /** Verifications/s when every token is a cache hit (second pass over the same tokens, 64 in flight). */
+  cachedVerifyPerSecond: number;
+}
+
+export interface Target {
+  name: string;
+  met: boolean;
+  detail: string;
+}

@@ -1,0 +1,74 @@
+/**
+ * pnpm bench: the whole benchmark in one run, printed side by side and written to results/latest.json.
+ *   1. core micro-benchmark (core.ts, own process)   2. memory per cached identity (memory.ts, own process)
+ *   3. HTTP throughput of every contender (http.ts: one server process each, pinned to its own CPU)
+ * Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_TOKENS, BENCH_CORE_MS, BENCH_PIN=0,
+ * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http, BENCH_QUIET_WAIT (see README.md).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runChildScript } from './lib/child.js';
+import { config } from './lib/config.js';
+import { waitForQuiet } from './lib/noise.js';
+import { evaluateTargets, formatCore, formatHttp, formatMemory, formatTargets } from './lib/report.js';
+import type { CoreResults, HttpResults, MemoryResults } from './lib/results.js';
+import { runHttpBench } from './http.js';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const log = (line: string): void => console.log(line);
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const meta = {
+    date: startedAt.toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cpus: cpus().length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    settings: config,
+  };
+  log(`authgate bench: Node ${meta.node}, ${meta.cpus} x ${meta.cpu}${meta.commit ? `, commit ${meta.commit}` : ''}`);
+
+  let core: CoreResults | undefined;
+  let memory: MemoryResults | undefined;
+  let http: HttpResults | undefined;
+  if (!config.skip.has('core')) {
+    log('\n[1/3] core micro-benchmark');
+    if (config.quietWait > 0) await waitForQuiet(log, config.quietWait);
+    core = await runChildScript<CoreResults>('core.ts');
+  }
+  if (!config.skip.has('memory')) {
+    log('\n[2/3] memory per cached identity');
+    memory = await runChildScript<MemoryResults>('memory.ts', ['--expose-gc']);
+  }
+  if (!config.skip.has('http')) {
+    log('\n[3/3] HTTP throughput');
+    http = await runHttpBench(log);
+  }
+
+  const targets = evaluateTargets(http, core, memory);
+  log(`\n${'='.repeat(100)}`);
+  if (http !== undefined) log(`${formatHttp(http)}\n`);
+  if (core !== undefined) log(`${formatCore(core)}\n`);
+  if (memory !== undefined) log(`${formatMemory(memory)}\n`);
+  log(formatTargets(targets, http));
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = `${RESULTS_DIR}latest.json`;
+  const seconds = (Date.now() - startedAt.getTime()) / 1000;
+  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
+  log(`\nwritten: ${file} (${seconds.toFixed(0)} s)`);
+}
+
+await main();

@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * What every contender's server shares: its configuration (from the orchestrator, by environment) and how it tells
+ * the orchestrator where it listens. Each server is its own process, so contenders never share a heap or a JIT.
+ */
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`${name} is not set: servers are started by run.ts`);
+  return value;
+}
+
+export const bench = {
+  issuer: required('BENCH_ISSUER'),
+  jwksUri: required('BENCH_JWKS_URI'),
+  audience: required('BENCH_AUDIENCE'),
+};
+
+/** The one route, the same small JSON everywhere. */
+export function ordersBody(subject: string | undefined): { subject: string | undefined; orders: Array<{ id: number; total: number }> } {
+  return { subject, orders: [{ id: 1, total: 42.5 }] };
+}
+
+/** The 401 body the hand-written peer middleware answers with (the libraries choose their own). */
+export const UNAUTHORIZED = { error: 'invalid_token' };
+
+/**
+ * V8's sampling CPU profiler (the one behind `--cpu-prof`), started and stopped on request so that a profile covers
+ * the measured load only: no module loading, no warmup.
+ */
+let profiler: Session | undefined;
+
+async function control(command: { id: number; profile: 'start' | 'stop'; intervalMicros?: number; file?: string }): Promise<void> {
+  if (command.profile === 'start') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: command.intervalMicros ?? 200 });
+    await profiler.post('Profiler.start');
+  } else if (profiler !== undefined && command.file !== undefined) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(command.file, JSON.stringify(profile));
+    profiler.disconnect();
+    profiler = undefined;
+  }
+  process.send?.({ id: command.id, done: true });
+}
+
+/** Reports the port to the orchestrator, answers its control messages, and exits cleanly when told to stop. */
+export function announce(server: Server, close: () => Promise<unknown>): void {
+  const { port } = server.address() as AddressInfo;
+  const stop = (): void => {
+    void close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('message', (message) => {
+    if (message === 'stop') stop();
+    else if (typeof message === 'object' && message !== null && 'profile' in message) void control(message as Parameters<typeof control>[0]);
+  });
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+  process.send?.({ port });
+}
