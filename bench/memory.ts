@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   collect();
   const heapBefore = process.memoryUsage().heapUsed;
   const rssBefore = process.memoryUsage().rss;
+  // Twice: the cache admits a token on its second verification (its doorkeeper, counted here too).
+  await verifyAll((token) => verifier.verify(token), tokens);
   await verifyAll((token) => verifier.verify(token), tokens);
   collect();
   const heapAfter = process.memoryUsage().heapUsed;

@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto';
 import { importJWK } from 'jose';
 import type { Algorithm } from './algorithms.js';
 import { AuthError } from './errors.js';
@@ -16,8 +17,10 @@ export class KeySet {
   private readonly byKid = new Map<string, UsableJwk[]>();
   private readonly withoutKid: UsableJwk[] = [];
   private readonly all: readonly UsableJwk[];
-  // Imported CryptoKeys, per key id and algorithm. Bounded by the set's own size (which the fetch caps).
+  // Imported keys, per key id and algorithm. Bounded by the set's own size (which the fetch caps).
   private readonly imported = new Map<string, Promise<VerificationKey>>();
+  // Lookups already answered, by kid and alg: the per-token path needs no search, no promise and no await.
+  private readonly answered = new Map<string, VerificationKey>();
 
   constructor(keys: readonly UsableJwk[]) {
     this.all = keys;
@@ -55,6 +58,16 @@ export class KeySet {
     return fitting[0] as UsableJwk;
   }
 
+  /** The key a previous lookup of this kid and alg resolved to, if any. */
+  recall(kid: string | undefined, alg: Algorithm): VerificationKey | undefined {
+    return this.answered.get(kid === undefined ? alg : `${alg} ${kid}`);
+  }
+
+  remember(kid: string | undefined, alg: Algorithm, key: VerificationKey): void {
+    // Bounded: only kids this set holds get here, times the configured algorithms.
+    this.answered.set(kid === undefined ? alg : `${alg} ${kid}`, key);
+  }
+
   /** Imports (once) the key for this algorithm. */
   importKey(key: UsableJwk, alg: Algorithm): Promise<VerificationKey> {
     const cacheKey = `${key.id}|${alg}`;
@@ -63,7 +76,7 @@ export class KeySet {
       imported = importJWK({ ...key.jwk, ext: false }, alg).then((cryptoKey) => {
         // importJWK returns a Uint8Array only for symmetric keys, which selectUsableKeys never lets through.
         if (cryptoKey instanceof Uint8Array || cryptoKey.type !== 'public') throw new Error('imported key is not a public key');
-        return { key: cryptoKey, kid: key.kid, id: key.id };
+        return { key: KeyObject.from(cryptoKey), kid: key.kid, id: key.id };
       });
       // A failed import (e.g. an invalid EC point) is refused every time; drop it so memory stays bounded.
       imported.catch(() => this.imported.delete(cacheKey));

@@ -1,10 +1,10 @@
-import type { CryptoKey } from 'jose';
+import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from './algorithms.js';
 
 /** A public key ready for verification, bound to one algorithm. */
 export interface VerificationKey {
-  /** The imported key; jose verifies with it. */
-  readonly key: CryptoKey;
+  /** The public key, imported and vetted by jose, as the KeyObject node:crypto verifies with. */
+  readonly key: KeyObject;
   readonly kid: string | undefined;
   /** Unique for this key material within its source: lets caches forget what a withdrawn key verified. */
   readonly id: string;
@@ -33,6 +33,11 @@ export interface KeySourceHealth {
  */
 export interface KeySource {
   getKey(kid: string | undefined, alg: Algorithm): Promise<VerificationKey>;
+  /**
+   * The hot path: the key `getKey` already resolved for this kid and alg, from the current (usable) set, with no
+   * promise; `undefined` sends the caller to `getKey`. Starts a due background refresh like `getKey` does.
+   */
+  keyNow(kid: string | undefined, alg: Algorithm): VerificationKey | undefined;
   /** Loads the keys now; rejects with a clear error if it cannot. */
   ready(): Promise<void>;
   health(): KeySourceHealth;

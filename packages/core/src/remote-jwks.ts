@@ -151,6 +151,11 @@ export class RemoteKeySource implements KeySource {
     };
   }
 
+  keyNow(kid: string | undefined, alg: Algorithm): VerificationKey | undefined {
+    this.refreshInBackgroundIfDue();
+    return this.currentSet()?.recall(kid, alg);
+  }
+
   maintain(): boolean {
     this.refreshInBackgroundIfDue();
     return this.currentSet() !== undefined;

@@ -20,7 +20,9 @@ export async function resolveKey(set: KeySet, kid: string | undefined, alg: Algo
   const found = set.find(kid, alg);
   if (typeof found === 'string') throw keyLookupError(found, realm);
   try {
-    return await set.importKey(found, alg);
+    const key = await set.importKey(found, alg);
+    set.remember(kid, alg, key);
+    return key;
   } catch (cause) {
     // WebCrypto refuses some keys only at import (e.g. an EC point off its curve) and throws DOMException or
     // TypeError; such a key can verify nothing, which for the token is the same as not knowing it.
@@ -58,6 +60,10 @@ export class StaticKeySource implements KeySource {
 
   getKey(kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
     return resolveKey(this.set, kid, alg, this.realm);
+  }
+
+  keyNow(kid: string | undefined, alg: Algorithm): VerificationKey | undefined {
+    return this.set.recall(kid, alg);
   }
 
   ready(): Promise<void> {

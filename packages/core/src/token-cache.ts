@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Identity } from './identity.js';
 
@@ -23,13 +23,32 @@ export interface TimeRules {
  */
 export class TokenCache {
   private readonly entries: LRUCache<string, CachedIdentity>;
+  // The doorkeeper: hashes of tokens seen once, in two generations (a full one is dropped wholesale, so there is no
+  // per-entry bookkeeping). A token is cached on its second verification. Clients reuse an access token for many
+  // requests, so that costs one extra verification per token; in return a stream of one-off tokens (a scan, a
+  // flood of distinct valid tokens) neither evicts the hot entries nor churns identities through the old
+  // generation of the heap (measured: ~40 µs of GC per request when every request missed and was cached).
+  private seenNow = new Set<string>();
+  private seenBefore = new Set<string>();
 
-  constructor(maxEntries: number, private readonly rules: TimeRules) {
+  constructor(private readonly maxEntries: number, private readonly rules: TimeRules) {
     this.entries = new LRUCache({ max: maxEntries });
   }
 
+  /** True when this token was verified recently enough to deserve a cache entry; remembers it otherwise. */
+  admit(cacheKey: string): boolean {
+    if (this.seenNow.has(cacheKey) || this.seenBefore.has(cacheKey)) return true;
+    if (this.seenNow.size >= this.maxEntries) {
+      this.seenBefore = this.seenNow;
+      this.seenNow = new Set();
+    }
+    this.seenNow.add(cacheKey);
+    return false;
+  }
+
   static keyFor(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    // One-shot hashing (Node 20.12+): no Hash object per request.
+    return hash('sha256', token, 'base64url');
   }
 
   /** The identity if the token was verified before and is still within its time claims at `nowSeconds`. */
@@ -72,5 +91,7 @@ export class TokenCache {
 
   clear(): void {
     this.entries.clear();
+    this.seenNow.clear();
+    this.seenBefore.clear();
   }
 }

@@ -6,19 +6,27 @@ export interface DecodedToken {
   payload: Readonly<Record<string, unknown>>;
   /** Whether a signature segment is present (checked after `alg`, so `alg: none` gets the clearer reason). */
   signed: boolean;
+  /** The exact bytes the signature covers: `header.payload` as sent (RFC 7515 §5.2). */
+  signingInput: Buffer;
+  signature: Buffer;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
  * Strict base64url (RFC 7515 §2): no padding, no whitespace, no other alphabet, and canonical: the unused low bits
  * of the last character must be zero, so one token has exactly one spelling (jose alone accepts variants).
  */
 function decodeSegment(segment: string, realm: string): Buffer {
-  if (!SEGMENT.test(segment) || segment.length % 4 === 1) throw new AuthError('malformed_token', { realm, detail: 'segment is not base64url' });
-  const bytes = Buffer.from(segment, 'base64url');
-  if (bytes.toString('base64url') !== segment) throw new AuthError('malformed_token', { realm, detail: 'non-canonical base64url' });
-  return bytes;
+  const tail = segment.length % 4;
+  if (tail === 1 || !SEGMENT.test(segment)) throw new AuthError('malformed_token', { realm, detail: 'segment is not base64url' });
+  // A last character that carries 4 (tail 2) or 2 (tail 3) unused bits is canonical only when those bits are zero.
+  const unusedBits = tail === 2 ? 0b1111 : tail === 3 ? 0b11 : 0;
+  if (unusedBits !== 0 && (ALPHABET.indexOf(segment[segment.length - 1] as string) & unusedBits) !== 0) {
+    throw new AuthError('malformed_token', { realm, detail: 'non-canonical base64url' });
+  }
+  return Buffer.from(segment, 'base64url');
 }
 
 function decodeJsonObject(segment: string, what: string, realm: string): Record<string, unknown> {
@@ -48,6 +56,7 @@ export function decodeToken(token: unknown, maxLength: number, realm: string): D
   const [headerSegment, payloadSegment, signatureSegment] = parts as [string, string, string];
   const header = decodeJsonObject(headerSegment, 'header', realm);
   const payload = decodeJsonObject(payloadSegment, 'payload', realm);
-  if (signatureSegment !== '') decodeSegment(signatureSegment, realm);
-  return { header, payload, signed: signatureSegment !== '' };
+  const signature = signatureSegment === '' ? Buffer.alloc(0) : decodeSegment(signatureSegment, realm);
+  const signingInput = Buffer.from(token.slice(0, headerSegment.length + 1 + payloadSegment.length), 'latin1');
+  return { header, payload, signed: signatureSegment !== '', signingInput, signature };
 }

@@ -6,7 +6,7 @@ import { RemoteKeySource } from './remote-jwks.js';
 import { StaticKeySource } from './static-jwks.js';
 import { TokenCache } from './token-cache.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
-import { joseVerifyOptions, verifyAccessToken, type ObservedToken, type TokenVerifierContext } from './verify.js';
+import { verifyAccessToken, type ObservedToken, type TokenVerifierContext } from './verify.js';
 
 function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions): KeySource {
   const common = { issuer: entry.issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent };
@@ -46,7 +46,6 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     sourceFor: (issuer) => openIssuerSource ?? (issuer === undefined ? undefined : sources.get(issuer)),
     now: Date.now,
   };
-  const claimOptions = joseVerifyOptions(options);
   // Concurrent requests carrying the same uncached token share one verification.
   const inFlight = new Map<string, Promise<Identity<C>>>();
 
@@ -64,8 +63,8 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
   async function verifyUncached(token: string, cacheKey: string | undefined): Promise<Identity<C>> {
     const observed: ObservedToken = {};
     try {
-      const { identity, keyId } = await verifyAccessToken<C>(token, context, claimOptions, observed);
-      if (cache !== undefined && cacheKey !== undefined) cache.set(cacheKey, identity, keyId);
+      const { identity, keyId } = await verifyAccessToken<C>(token, context, observed);
+      if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, identity, keyId);
       return identity;
     } catch (error) {
       return reject(error, observed);

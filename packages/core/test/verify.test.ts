@@ -332,16 +332,28 @@ describe('verify: the token cache', () => {
     const key = keys.ES256 as TestKey;
     const cached = verifierWith({ cache: { maxEntries: 10 }, clockTolerance: 0 });
     const token = await sign(key, { exp: Math.floor(Date.now() / 1000) + 2 });
-    const first = await cached.verify(token);
-    expect(await cached.verify(token)).toBe(first);
+    await cached.verify(token); // seen once: remembered, not cached yet
+    const second = await cached.verify(token); // seen twice: cached
+    expect(await cached.verify(token)).toBe(second);
     await new Promise((resolve) => setTimeout(resolve, 2100));
     await expectReason(token, 'token_expired', cached);
+  });
+
+  it('caches a token on its second verification only, so one-off tokens never evict the hot ones', async () => {
+    const key = keys.ES256 as TestKey;
+    const cached = verifierWith({ cache: { maxEntries: 2 } });
+    const hot = await sign(key, { sub: 'hot' });
+    await cached.verify(hot);
+    const hotIdentity = await cached.verify(hot);
+    for (let i = 0; i < 5; i += 1) await cached.verify(await sign(key, { sub: `one-off-${i}` }));
+    expect(await cached.verify(hot)).toBe(hotIdentity);
   });
 
   it('never lets a cached signature vouch for another payload', async () => {
     const key = keys.ES256 as TestKey;
     const cached = verifierWith({ cache: { maxEntries: 10 } });
     const token = await sign(key, { scope: 'read' });
+    await cached.verify(token);
     await cached.verify(token);
     await expectReason(tamper(token, 'payload', (payload) => ({ ...payload, scope: 'admin' })), 'signature_invalid', cached);
   });
