@@ -82,7 +82,7 @@ export interface VerifierOptions {
   jwksOptions?: JwksOptions;
   /** Verified-token cache; `false` turns it off. On by default. */
   cache?: TokenCacheOptions | false;
-  /** A pino logger (or anything with the same methods). Default: a shared pino logger at `warn` (`AUTHGATE_LOG_LEVEL` overrides). */
+  /** A pino logger (or anything with the same methods). Default: a silent pino logger (`AUTHGATE_LOG_LEVEL=warn` turns it on). */
   logger?: AuthLogger;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). Must not throw. */
   onEvent?: (event: KeySourceEvent) => void;
