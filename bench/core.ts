@@ -6,11 +6,14 @@
  * Sequential: one verification awaited at a time (crypto: the synchronous call). Concurrent: N in flight (crypto:
  * the callback form, which runs on the libuv pool like WebCrypto does).
  */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { constants, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { createVerifier } from '@authgate/core';
 import { createTestIssuer, type SigningAlgorithm } from '@authgate/testing';
 import { importJWK, jwtVerify } from 'jose';
 import { reportToParent } from './lib/child.js';
+import { pinThisProcess } from './lib/server-process.js';
 import { AUDIENCE, config } from './lib/config.js';
 import { foreignCpuShare, noiseSnapshot } from './lib/noise.js';
 import { formatCore } from './lib/report.js';
@@ -132,6 +135,21 @@ async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: obj
     (ms) => concurrent(viaCryptoAsync, n, ms, c),
   ]) as [number, number, number];
   rows.push({ alg, mode: 'concurrent', authgate: conAuthgate, jose: conJose, crypto: conCrypto, authgateVsJose: conAuthgate / conJose, joseVsCrypto: conJose / conCrypto });
+  // Again with the whole process (libuv pool threads too) on one CPU, the way each HTTP server runs.
+  const cpus = availableParallelism();
+  if (config.pin && cpus > 1) {
+    pinThisProcess(cpus - 1);
+    try {
+      const [oneAuthgate, oneJose, oneCrypto] = await measureInterleaved([
+        (ms) => concurrent(viaAuthgate, n, ms, c),
+        (ms) => concurrent(viaJose, n, ms, c),
+        (ms) => concurrent(viaCryptoAsync, n, ms, c),
+      ]) as [number, number, number];
+      rows.push({ alg, mode: 'concurrent-one-core', authgate: oneAuthgate, jose: oneJose, crypto: oneCrypto, authgateVsJose: oneAuthgate / oneJose, joseVsCrypto: oneJose / oneCrypto });
+    } finally {
+      execFileSync('taskset', ['-a', '-p', '-c', `0-${cpus - 1}`, String(process.pid)], { stdio: 'ignore' });
+    }
+  }
   verifier.close();
   return rows;
 }

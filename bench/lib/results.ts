@@ -33,7 +33,8 @@ export interface HttpResults {
 
 export interface CoreRow {
   alg: string;
-  mode: 'sequential' | 'concurrent';
+  /** `concurrent-one-core`: the same as `concurrent` with the whole process (libuv pool included) on one CPU. */
+  mode: 'sequential' | 'concurrent' | 'concurrent-one-core';
   authgate: number;
   jose: number;
   crypto: number;

@@ -10,7 +10,9 @@ app.get(
   '/orders',
   auth({ issuer: bench.issuer, jwksUri: bench.jwksUri, audience: bench.audience, tokenSigningAlg: 'RS256' }),
   (req, res) => {
-    res.json(ordersBody(req.auth?.payload.sub));
+    // req.auth is typed by @authgate/express elsewhere in this workspace; this library's shape is { payload }.
+    const { auth: peerAuth } = req as unknown as { auth?: { payload: { sub?: string } } };
+    res.json(ordersBody(peerAuth?.payload.sub));
   },
 );
 app.use((error: { status?: number; headers?: Record<string, string>; code?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
