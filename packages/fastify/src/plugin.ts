@@ -6,25 +6,42 @@ import {
   isAuthError,
   MISCONFIGURED_RESPONSE,
   resolveVerifier,
+  type Identity,
+  type RequestAuthenticator,
+  type RequestLike,
   type ScopeMode,
   type Verifier,
   type VerifierOptions,
 } from '@authgate/core';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  preHandlerHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthClaims, JwtAuthOptions, RouteAuth } from './index.js';
 
 /** Set by the authentication hook once it ran for a request: tells "anonymous" (`auth` null) from "never checked". */
 const kAuthChecked = Symbol('authgate.authChecked');
-/** Per route: whether the application gave it an error handler (its own, or its scope's); see `hasCustomErrorHandler`. */
-const kErrorHandlerSlot = Symbol('authgate.errorHandlerSlot');
+/** Per route, in its config: what was decided about it when it was declared; see `RouteRecord`. */
+const kRouteRecord = Symbol('authgate.route');
 
 interface CheckedRequest {
   [kAuthChecked]: boolean;
 }
-interface ErrorHandlerSlot {
-  custom: boolean | undefined;
+/**
+ * Decided once per route, when it is declared: which authenticator runs (`null` for `auth: false`), and whether the
+ * application gave the route an error handler (its own, or its scope's; known once the route's plugin has loaded).
+ * Routes the plugin never saw being declared (declared before it, and the 404 handler) have no record.
+ */
+interface RouteRecord {
+  authenticator: RequestAuthenticator<AuthClaims> | null;
+  customErrorHandler: boolean | undefined;
 }
+type RouteConfig = Record<symbol, RouteRecord | undefined> & { auth?: RouteAuth };
 
 const ROUTE_AUTH_VALUES: ReadonlySet<unknown> = new Set<RouteAuth | undefined>([undefined, true, false, 'optional', 'required']);
 
@@ -38,9 +55,9 @@ function isApplicationHandler(handler: (...args: never[]) => unknown): boolean {
 }
 
 function hasCustomErrorHandler(request: FastifyRequest): boolean {
-  const slot = (request.routeOptions.config as unknown as Record<symbol, ErrorHandlerSlot | undefined>)[kErrorHandlerSlot];
-  // Routes declared before the plugin was registered have no slot: look at their scope's handler as it is now.
-  return slot?.custom ?? isApplicationHandler(request.server.errorHandler);
+  const record = (request.routeOptions.config as unknown as RouteConfig)[kRouteRecord];
+  // Routes declared before the plugin was registered have no record: look at their scope's handler as it is now.
+  return record?.customErrorHandler ?? isApplicationHandler(request.server.errorHandler);
 }
 
 /**
@@ -69,6 +86,18 @@ function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown): u
   return undefined;
 }
 
+/** `refuse`, for a callback hook: stops the lifecycle once answered, or hands the error on through `done`. */
+function refuseThrough(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, error: unknown): void {
+  let passOn: unknown;
+  try {
+    passOn = refuse(request, reply, error);
+  } catch (failure) {
+    passOn = failure;
+  }
+  // Answered here: `done` is not called, so the lifecycle stops with the answer (even with async onSend hooks).
+  if (passOn !== undefined) done(passOn as Error);
+}
+
 function validateRouteAuth(value: unknown, url: string): void {
   if (!ROUTE_AUTH_VALUES.has(value)) {
     throw new AuthConfigError(`@authgate/fastify: route ${url}: config.auth must be true, false, 'optional' or 'required' (got ${JSON.stringify(value)})`);
@@ -82,32 +111,54 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
     );
   }
   if (options === null || typeof options !== 'object') throw new AuthConfigError('@authgate/fastify: options are required');
-  const { optional: optionalOption, tokenLocations, verifier: given, ...verifierOptions } = options;
+  const { optional: optionalByDefault, tokenLocations, verifier: given, ...verifierOptions } = options;
   const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', { logger: fastify.log });
   const required = createRequestAuthenticator(verifier, { tokenLocations });
   const optional = createRequestAuthenticator(verifier, { tokenLocations, optional: true });
-  const optionalByDefault = optionalOption === true;
+  const byDefault = optionalByDefault === true ? optional : required;
+  // Anything but an explicit 'optional' (or no opinion under `optional: true`) demands a token: fail closed.
+  const authenticatorFor = (mode: RouteAuth | undefined): RequestAuthenticator<AuthClaims> | null =>
+    mode === false ? null : mode === 'optional' ? optional : mode === undefined ? byDefault : required;
+  const readsParsedParts = Boolean(tokenLocations?.query) || Boolean(tokenLocations?.body);
 
-  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const mode = request.routeOptions.config.auth;
-    if (mode === false) return undefined;
-    // Anything but an explicit 'optional' (or no opinion under `optional: true`) demands a token: fail closed.
-    const useOptional = mode === 'optional' || (mode === undefined && optionalByDefault);
-    try {
-      request.auth = await (useOptional ? optional : required)({
-        headers: request.headers,
-        rawHeaders: request.raw.rawHeaders,
-        query: request.query,
-        body: request.body,
-      });
-      (request as unknown as CheckedRequest)[kAuthChecked] = true;
-      return undefined;
-    } catch (error) {
-      const passOn = refuse(request, reply, error);
-      if (passOn !== undefined) throw passOn;
-      // Returning the (thenable) reply holds the lifecycle until the answer is written, even with async onSend hooks.
-      return reply;
+  /** What the core reads. Headers only (the default): Node's own request already has that shape, nothing to build. */
+  function requestLike(request: FastifyRequest): RequestLike {
+    const raw = request.raw;
+    const headers = request.headers;
+    if (readsParsedParts) return { headers, rawHeaders: raw.rawHeaders, query: request.query, body: request.body };
+    // request.headers is Node's object unless a hook replaced it (`request.headers = ...`): then read the replacement.
+    return headers === raw.headers ? raw : { headers, rawHeaders: raw.rawHeaders };
+  }
+
+  /**
+   * The one hook, at the plugin's place among the scope's hooks (hooks registered after it can rely on `request.auth`,
+   * and never run for a refused request). A callback hook rather than an async one: a cached token then costs one
+   * promise reaction, not an async function's promise plus the hop Fastify adds to await it.
+   */
+  function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    const config = request.routeOptions.config as unknown as RouteConfig;
+    const record = config[kRouteRecord];
+    // No record: a route declared before the plugin, or an unknown URL (401 before 404 discloses no routes).
+    const authenticator = record !== undefined ? record.authenticator : authenticatorFor(config.auth);
+    if (authenticator === null) {
+      done();
+      return;
     }
+    let verified: Promise<Identity<AuthClaims> | null>;
+    try {
+      verified = authenticator(requestLike(request));
+    } catch (error) {
+      refuseThrough(request, reply, done, error);
+      return;
+    }
+    verified.then(
+      (identity) => {
+        request.auth = identity;
+        (request as unknown as CheckedRequest)[kAuthChecked] = true;
+        done();
+      },
+      (error: unknown) => refuseThrough(request, reply, done, error),
+    );
   }
 
   function scopeHook(scopes: string[], mode: ScopeMode): preHandlerHookHandler {
@@ -116,8 +167,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
       try {
         guard((request as unknown as CheckedRequest)[kAuthChecked] === true ? request.auth : undefined);
       } catch (error) {
-        const passOn = refuse(request, reply, error);
-        if (passOn !== undefined) done(passOn as Error);
+        refuseThrough(request, reply, done, error);
         return;
       }
       done();
@@ -131,14 +181,15 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   fastify.decorate('requireAnyScope', (...scopes: string[]) => scopeHook(scopes, 'any'));
 
   fastify.addHook('onRoute', function (this: FastifyInstance, route) {
-    validateRouteAuth(route.config?.auth, route.url);
-    const slot: ErrorHandlerSlot = { custom: undefined };
-    route.config = { ...route.config, [kErrorHandlerSlot]: slot } as typeof route.config;
+    const mode = route.config?.auth;
+    validateRouteAuth(mode, route.url);
+    const record: RouteRecord = { authenticator: authenticatorFor(mode), customErrorHandler: undefined };
+    route.config = { ...route.config, [kRouteRecord]: record } as typeof route.config;
     // Fastify fixes a route's error handler once the current plugin has loaded (a handler set later on a parent
     // scope does not reach it); look at the same moment, so our answer follows the handler Fastify will really use.
     // (A listener without parameters passes any loading error on untouched.)
     this.after(() => {
-      slot.custom = route.errorHandler !== undefined || isApplicationHandler(this.errorHandler);
+      record.customErrorHandler = route.errorHandler !== undefined || isApplicationHandler(this.errorHandler);
     });
   });
   // A token in the body can only be read once the body is parsed; otherwise check before parsing anything.
