@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -109,3 +110,24 @@ export async function call(base: string, path: string, init: RequestInit = {}): 
 }
 
 export const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
+
+/**
+ * One issuer for a whole test file, started and closed by vitest's hooks, and the plugin options that trust it.
+ * Call at a file's top level.
+ */
+export function sharedIssuer(): { issuer: () => TestIssuer; options: () => { issuer: string; audience: string; algorithms: ['RS256']; jwksUri: string } } {
+  let issuer: TestIssuer | undefined;
+  beforeAll(async () => {
+    issuer = await startIssuer();
+  });
+  afterAll(async () => {
+    await issuer?.close();
+  });
+  const current = (): TestIssuer => {
+    if (issuer === undefined) throw new Error('sharedIssuer() is used before its beforeAll ran');
+    return issuer;
+  };
+  return { issuer: current, options: () => ({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: current().jwksUri }) };
+}
+
+export const withToken = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });

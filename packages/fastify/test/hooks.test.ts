@@ -1,23 +1,15 @@
 import Fastify, { type FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import jwtAuth, { AuthError, type Verifier } from '@authgate/fastify';
-import { AUDIENCE, ISSUER, startIssuer, type TestIssuer } from './helpers.js';
+import { sharedIssuer, withToken } from './helpers.js';
 
 // Where the authentication hook sits in Fastify's lifecycle, and the routes it decides about without having seen them
 // being declared. The hook is one onRequest hook at the plugin's place among the scope's hooks (not a per-route hook,
 // which Fastify would run after every scope-level hook): hooks registered after the plugin can rely on request.auth,
 // and never run for a request it refused.
 
-let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await startIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-});
-
-const options = () => ({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256' as const], jwksUri: issuer.jwksUri });
-const withToken = (token: string) => ({ authorization: `Bearer ${token}` });
+const suite = sharedIssuer();
+const options = suite.options;
 
 describe('place in the request lifecycle', () => {
   it('onRequest hooks registered after the plugin (same scope or a child scope) see request.auth, and never run for a refused request', async () => {
@@ -35,13 +27,13 @@ describe('place in the request lifecycle', () => {
       child.get('/child', { onRequest: remember('route') }, async (request) => ({ subject: request.auth?.subject }));
     });
 
-    expect((await app.inject({ url: '/root', headers: withToken(issuer.token()) })).json()).toEqual({ subject: 'user-1' });
+    expect((await app.inject({ url: '/root', headers: withToken(suite.issuer().token()) })).json()).toEqual({ subject: 'user-1' });
     expect(seen).toEqual([
       ['before', null],
       ['after', 'user-1'],
     ]);
     seen.length = 0;
-    expect((await app.inject({ url: '/child', headers: withToken(issuer.token({ sub: 'user-2' })) })).json()).toEqual({ subject: 'user-2' });
+    expect((await app.inject({ url: '/child', headers: withToken(suite.issuer().token({ sub: 'user-2' })) })).json()).toEqual({ subject: 'user-2' });
     expect(seen).toEqual([
       ['before', null],
       ['after', 'user-2'],
@@ -50,7 +42,7 @@ describe('place in the request lifecycle', () => {
     ]);
     seen.length = 0;
     expect((await app.inject('/child')).statusCode).toBe(401);
-    expect((await app.inject({ url: '/root', headers: withToken(issuer.forgedToken()) })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/root', headers: withToken(suite.issuer().forgedToken()) })).statusCode).toBe(401);
     expect(seen).toEqual([
       ['before', null],
       ['before', null],
@@ -65,14 +57,14 @@ describe('place in the request lifecycle', () => {
     await app.register(jwtAuth, { ...options(), optional: true });
     app.get('/late', { config: { auth: 'required' } }, async () => ({ ok: true }));
 
-    expect((await app.inject({ url: '/public', headers: withToken(issuer.forgedToken()) })).json()).toEqual({ auth: null });
+    expect((await app.inject({ url: '/public', headers: withToken(suite.issuer().forgedToken()) })).json()).toEqual({ auth: null });
     expect((await app.inject('/maybe')).json()).toEqual({ subject: null });
-    expect((await app.inject({ url: '/maybe', headers: withToken(issuer.token()) })).json()).toEqual({ subject: 'user-1' });
-    expect((await app.inject({ url: '/maybe', headers: withToken(issuer.forgedToken()) })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/maybe', headers: withToken(suite.issuer().token()) })).json()).toEqual({ subject: 'user-1' });
+    expect((await app.inject({ url: '/maybe', headers: withToken(suite.issuer().forgedToken()) })).statusCode).toBe(401);
     // Declared before, without an opinion: the registration's default (optional: true) applies, as it does to later routes.
     expect((await app.inject('/private')).json()).toEqual({});
     expect((await app.inject('/late')).statusCode).toBe(401);
-    expect((await app.inject({ url: '/late', headers: withToken(issuer.token()) })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/late', headers: withToken(suite.issuer().token()) })).statusCode).toBe(200);
   });
 
   it('reads the headers an earlier hook set with request.headers = ..., not only what came over the wire', async () => {
@@ -83,8 +75,8 @@ describe('place in the request lifecycle', () => {
     });
     await app.register(jwtAuth, options());
     app.get('/me', async (request) => ({ subject: request.auth?.subject }));
-    expect((await app.inject({ url: '/me', headers: { 'x-forwarded-access-token': issuer.token() } })).json()).toEqual({ subject: 'user-1' });
-    expect((await app.inject({ url: '/me', headers: { 'x-forwarded-access-token': issuer.forgedToken() } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/me', headers: { 'x-forwarded-access-token': suite.issuer().token() } })).json()).toEqual({ subject: 'user-1' });
+    expect((await app.inject({ url: '/me', headers: { 'x-forwarded-access-token': suite.issuer().forgedToken() } })).statusCode).toBe(401);
     expect((await app.inject('/me')).statusCode).toBe(401);
   });
 
@@ -101,7 +93,7 @@ describe('place in the request lifecycle', () => {
     const app = Fastify();
     await app.register(jwtAuth, { verifier: throwing });
     app.get('/me', async () => ({ ran: true }));
-    const response = await app.inject({ url: '/me', headers: withToken(issuer.token()) });
+    const response = await app.inject({ url: '/me', headers: withToken(suite.issuer().token()) });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
     expect(response.json()).toEqual({ error: 'invalid_token', error_description: expect.any(String) });

@@ -1,20 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@authgate/core';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import jwtAuth, { AuthConfigError, jwtAuth as namedJwtAuth } from '@authgate/fastify';
-import { AUDIENCE, ISSUER, call, startIssuer, type TestIssuer } from './helpers.js';
+import { AUDIENCE, call, ISSUER, sharedIssuer, startIssuer, withToken } from './helpers.js';
 
-let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await startIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-});
-
-const options = () => ({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256' as const], jwksUri: issuer.jwksUri });
-const withToken = (token: string) => ({ authorization: `Bearer ${token}` });
+const suite = sharedIssuer();
+const options = suite.options;
 
 describe('registration', () => {
   it('is a fastify-plugin named @authgate/fastify for Fastify 5, exported as default and as jwtAuth', () => {
@@ -79,7 +71,7 @@ describe('registration', () => {
     await borrowing.register(jwtAuth, { verifier: shared });
     expect(borrowing.authVerifier).toBe(shared);
     borrowing.get('/me', async (request) => ({ subject: request.auth?.subject }));
-    expect((await borrowing.inject({ url: '/me', headers: withToken(issuer.token()) })).json()).toEqual({ subject: 'user-1' });
+    expect((await borrowing.inject({ url: '/me', headers: withToken(suite.issuer().token()) })).json()).toEqual({ subject: 'user-1' });
     await borrowing.close();
     expect(sharedClose).not.toHaveBeenCalled();
     shared.close();
@@ -89,7 +81,7 @@ describe('registration', () => {
     const app = Fastify();
     await app.register(jwtAuth, options());
     expect((await app.inject('/nowhere')).statusCode).toBe(401);
-    expect((await app.inject({ url: '/nowhere', headers: withToken(issuer.token()) })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/nowhere', headers: withToken(suite.issuer().token()) })).statusCode).toBe(404);
   });
 });
 
@@ -102,12 +94,12 @@ describe('optional authentication', () => {
     app.get('/settings', { config: { auth: true } }, async () => ({ ok: true }));
     app.get('/orders', { preHandler: app.requireScope('orders:read') }, async () => ({ ok: true }));
     expect((await app.inject('/feed')).json()).toEqual({ subject: null });
-    expect((await app.inject({ url: '/feed', headers: withToken(issuer.token()) })).json()).toEqual({ subject: 'user-1' });
-    expect((await app.inject({ url: '/feed', headers: withToken(issuer.forgedToken()) })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/feed', headers: withToken(suite.issuer().token()) })).json()).toEqual({ subject: 'user-1' });
+    expect((await app.inject({ url: '/feed', headers: withToken(suite.issuer().forgedToken()) })).statusCode).toBe(401);
     expect((await app.inject('/account')).statusCode).toBe(401);
     expect((await app.inject('/settings')).statusCode).toBe(401);
     expect((await app.inject('/orders')).statusCode).toBe(401);
-    expect((await app.inject({ url: '/orders', headers: withToken(issuer.token({ scope: 'orders:read' })) })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/orders', headers: withToken(suite.issuer().token({ scope: 'orders:read' })) })).statusCode).toBe(200);
   });
 });
 
@@ -132,7 +124,7 @@ describe('encapsulation', () => {
     expect((await call(base, '/late')).status).toBe(200);
     expect((await call(base, '/api/orders')).status).toBe(401);
     expect((await call(base, '/api/nested')).status).toBe(401);
-    const token = { headers: withToken(issuer.token({ scope: 'orders:read' })) };
+    const token = { headers: withToken(suite.issuer().token({ scope: 'orders:read' })) };
     expect((await call(base, '/api/orders', token)).body).toEqual({ subject: 'user-1' });
     expect((await call(base, '/api/nested', token)).body).toEqual({ subject: 'user-1' });
     expect(app.hasDecorator('requireScope')).toBe(false);
@@ -150,9 +142,9 @@ describe('encapsulation', () => {
       await b.register(jwtAuth, { ...options(), jwksUri: other.jwksUri, realm: 'b' });
       b.get('/b', async (request) => ({ subject: request.auth?.subject }));
     });
-    expect((await app.inject({ url: '/a', headers: withToken(issuer.token()) })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/a', headers: withToken(suite.issuer().token()) })).statusCode).toBe(200);
     expect((await app.inject({ url: '/b', headers: withToken(other.token()) })).statusCode).toBe(200);
-    const crossed = await app.inject({ url: '/b', headers: withToken(issuer.token()) });
+    const crossed = await app.inject({ url: '/b', headers: withToken(suite.issuer().token()) });
     expect(crossed.statusCode).toBe(401);
     expect(crossed.headers['www-authenticate']).toContain('realm="b"');
     await app.close();
@@ -167,7 +159,7 @@ describe('encapsulation', () => {
       requireScope = api.requireScope.bind(api);
     });
     app.get('/outside', { preHandler: requireScope!('orders:read') }, async () => ({ leaked: true }));
-    const response = await app.inject({ url: '/outside', headers: withToken(issuer.token({ scope: 'orders:read' })) });
+    const response = await app.inject({ url: '/outside', headers: withToken(suite.issuer().token({ scope: 'orders:read' })) });
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('leaked');
   });
