@@ -129,22 +129,20 @@ async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: obj
     (ms) => sequentialSync(viaCryptoSync, n, ms),
   ]) as [number, number, number];
   rows.push({ alg, mode: 'sequential', authgate: seqAuthgate, jose: seqJose, crypto: seqCrypto, authgateVsJose: seqAuthgate / seqJose, joseVsCrypto: seqJose / seqCrypto });
-  const [conAuthgate, conJose, conCrypto] = await measureInterleaved([
-    (ms) => concurrent(viaAuthgate, n, ms, c),
-    (ms) => concurrent(viaJose, n, ms, c),
-    (ms) => concurrent(viaCryptoAsync, n, ms, c),
-  ]) as [number, number, number];
+  const measureConcurrent = async (): Promise<[number, number, number]> =>
+    (await measureInterleaved([
+      (ms) => concurrent(viaAuthgate, n, ms, c),
+      (ms) => concurrent(viaJose, n, ms, c),
+      (ms) => concurrent(viaCryptoAsync, n, ms, c),
+    ])) as [number, number, number];
+  const [conAuthgate, conJose, conCrypto] = await measureConcurrent();
   rows.push({ alg, mode: 'concurrent', authgate: conAuthgate, jose: conJose, crypto: conCrypto, authgateVsJose: conAuthgate / conJose, joseVsCrypto: conJose / conCrypto });
   // Again with the whole process (libuv pool threads too) on one CPU, the way each HTTP server runs.
   const cpus = availableParallelism();
   if (config.pin && cpus > 1) {
     pinThisProcess(cpus - 1);
     try {
-      const [oneAuthgate, oneJose, oneCrypto] = await measureInterleaved([
-        (ms) => concurrent(viaAuthgate, n, ms, c),
-        (ms) => concurrent(viaJose, n, ms, c),
-        (ms) => concurrent(viaCryptoAsync, n, ms, c),
-      ]) as [number, number, number];
+      const [oneAuthgate, oneJose, oneCrypto] = await measureConcurrent();
       rows.push({ alg, mode: 'concurrent-one-core', authgate: oneAuthgate, jose: oneJose, crypto: oneCrypto, authgateVsJose: oneAuthgate / oneJose, joseVsCrypto: oneJose / oneCrypto });
     } finally {
       execFileSync('taskset', ['-a', '-p', '-c', `0-${cpus - 1}`, String(process.pid)], { stdio: 'ignore' });

@@ -4,6 +4,12 @@ import type { Identity } from './identity.js';
 
 const HOT_ENTRIES = 1024;
 
+/** A lookup's answer, and the token's hash when it was computed (a miss reuses it to store the result). */
+export interface CacheLookup {
+  identity: Identity<object> | undefined;
+  cacheKey: string | undefined;
+}
+
 interface CachedIdentity {
   identity: Identity<object>;
   /** The key that verified it: withdrawn keys take their tokens with them. */
@@ -60,25 +66,24 @@ export class TokenCache {
    * The identity if the token was verified before and is still within its time claims at `nowSeconds`. The hot
    * tokens are found by their own string first (no hashing: a repeated token is the common case), then by hash.
    */
-  get(token: string, nowSeconds: number): Identity<object> | undefined {
+  get(token: string, nowSeconds: number): CacheLookup {
     const hot = this.hot.get(token);
     if (hot !== undefined) {
-      if (this.isCurrent(hot, nowSeconds)) return hot.identity;
+      if (this.isCurrent(hot, nowSeconds)) return { identity: hot.identity, cacheKey: undefined };
       this.hot.delete(token);
-      return undefined;
     }
     const cacheKey = TokenCache.keyFor(token);
     const entry = this.entries.get(cacheKey);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) return { identity: undefined, cacheKey };
     if (!this.isCurrent(entry, nowSeconds)) {
       // The full pipeline will produce the precise error; the entry is of no further use.
       this.entries.delete(cacheKey);
-      return undefined;
+      return { identity: undefined, cacheKey };
     }
     // Generational, like the doorkeeper: a full hot map is dropped wholesale rather than tracked per entry.
     if (this.hot.size >= HOT_ENTRIES) this.hot.clear();
     this.hot.set(token, entry);
-    return entry.identity;
+    return { identity: entry.identity, cacheKey };
   }
 
   private isCurrent(entry: CachedIdentity, nowSeconds: number): boolean {

@@ -77,11 +77,11 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {
         return verifyUncached(token, undefined);
       }
-      const cached = cache.get(token, Math.floor(Date.now() / 1000));
+      const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
       // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a
       // process that only ever sees cached tokens; past maxStale the hit is not served (fails closed below).
       if (cached !== undefined && context.sourceFor(cached.issuer)?.maintain() === true) return Promise.resolve(cached as Identity<C>);
-      const cacheKey = TokenCache.keyFor(token);
+      const cacheKey = hashed ?? TokenCache.keyFor(token);
       let pending = inFlight.get(cacheKey);
       if (pending === undefined) {
         pending = verifyUncached(token, cacheKey).finally(() => inFlight.delete(cacheKey));
