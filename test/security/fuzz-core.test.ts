@@ -30,7 +30,7 @@ afterAll(() => {
 /** Per run: a run longer than this is a hang. */
 const RUN_TIMEOUT_MS = 2000;
 
-async function refused(run: () => Promise<unknown>, statuses: readonly number[]): Promise<AuthError> {
+async function refused(run: () => unknown, statuses: readonly number[]): Promise<AuthError> {
   let outcome: unknown;
   try {
     outcome = await run();

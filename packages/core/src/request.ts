@@ -2,6 +2,7 @@ import { AuthError, AuthConfigError, type AuthErrorStatus } from './errors.js';
 import { extractBearer } from './bearer.js';
 import type { Identity } from './identity.js';
 import type { Verifier } from './verifier-types.js';
+import { isCreatedVerifier } from './verifier.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {
@@ -37,7 +38,12 @@ export interface RequestAuthOptions {
 
 const ANONYMOUS: Promise<null> = Promise.resolve(null);
 
-export type RequestAuthenticator<C extends object> = (request: RequestLike) => Promise<Identity<C> | null>;
+/**
+ * Authenticates one request. A token verified and reused recently comes back synchronously (the identity itself),
+ * so an adapter can go on without a promise; everything else, failures included, comes back as a promise (which
+ * rejects with an `AuthError`). Never throws.
+ */
+export type RequestAuthenticator<C extends object> = (request: RequestLike) => Identity<C> | Promise<Identity<C> | null>;
 
 interface ResolvedLocations {
   header: boolean;
@@ -123,6 +129,19 @@ function readRequestToken(request: RequestLike, locations: ResolvedLocations, re
 }
 
 /**
+ * The fast path for a repeated token: `Authorization: Bearer <token>` spelled exactly so (one header, one space, no
+ * padding) with a token the verifier has in its hot cache. Such a token is the very string that passed every check
+ * in `readRequestToken` and `verify` before, so those checks would answer the same: skipping them skips a scan of
+ * the whole token. Anything else (another spelling, a miss) returns `undefined` and takes the full path.
+ */
+function cachedIdentity<C extends object>(request: RequestLike, cached: (token: string) => Identity<C> | undefined): Identity<C> | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
+  const identity = cached(header.slice(7));
+  return identity !== undefined && countAuthorizationHeaders(request.rawHeaders) === 1 ? identity : undefined;
+}
+
+/**
  * The whole per-request flow the adapters share: find the token, verify it, return the identity (or `null` for an
  * anonymous request under `optional`). Everything that can go wrong rejects with an `AuthError`.
  */
@@ -133,16 +152,25 @@ export function createRequestAuthenticator<C extends object>(
   const locations = resolveLocations(options.tokenLocations);
   const optional = options.optional === true;
   const realm = verifier.realm;
+  const headerOnly = locations.header && !locations.cookie && !locations.query && !locations.body;
+  // Only a verifier made by createVerifier is trusted to answer `cached` with an identity or undefined: a stand-in's
+  // answer (a thenable, say) taken for an identity would let the request through.
+  const cached = headerOnly && isCreatedVerifier(verifier) && verifier.cached !== undefined ? verifier.cached.bind(verifier) : undefined;
   // Not an async function: the verifier's promise is handed back as is, saving a promise and its microtask hop
   // on every request. Synchronous failures still come back as a rejected promise, never as a throw.
   return (request) => {
-    let token: string | undefined;
+    // try: a verifier passed in by the application may throw where it should reject; the answer is the same.
     try {
-      token = readRequestToken(request, locations, realm);
+      if (cached !== undefined) {
+        const identity = cachedIdentity(request, cached);
+        if (identity !== undefined) return identity;
+      }
+      const token = readRequestToken(request, locations, realm);
+      // Promise.resolve: a stand-in verifier may answer with a value or another library's promise; ours passes as is.
+      if (token !== undefined) return Promise.resolve(verifier.verify(token));
     } catch (error) {
       return Promise.reject(error);
     }
-    if (token !== undefined) return verifier.verify(token);
     return optional ? ANONYMOUS : Promise.reject(new AuthError('credentials_missing', { realm }));
   };
 }

@@ -10,6 +10,12 @@ export interface VerifierHealth {
 export interface Verifier<C extends object = Record<string, unknown>> {
   /** Resolves the verified identity, or rejects with an `AuthError` (never anything else). */
   verify(token: string): Promise<Identity<C>>;
+  /**
+   * The identity of a token verified and reused recently, synchronously, or `undefined`: still within its time
+   * claims, its issuer's keys still usable. Never verifies, never throws; `undefined` means only "ask `verify`".
+   * Optional so that any object with `verify` can stand in for a verifier (adapters then always call `verify`).
+   */
+  cached?(token: string): Identity<C> | undefined;
   /** Fetches every issuer's keys now (fail fast at start-up); rejects with an `AuthConfigError`-style message if it cannot. */
   ready(): Promise<void>;
   health(): VerifierHealth;

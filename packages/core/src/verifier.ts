@@ -8,6 +8,14 @@ import { TokenCache } from './token-cache.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
 import { verifyAccessToken, type ObservedToken, type TokenVerifierContext } from './verify.js';
 
+/** Verifiers made here; see `isCreatedVerifier`. */
+const createdVerifiers = new WeakSet<object>();
+
+/** True for a verifier made by `createVerifier` (rather than an application's stand-in with the same methods). */
+export function isCreatedVerifier(verifier: object): boolean {
+  return createdVerifiers.has(verifier);
+}
+
 function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions): KeySource {
   const common = { issuer: entry.issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent };
   if (entry.jwks !== undefined) return new StaticKeySource(entry.jwks, common);
@@ -71,16 +79,23 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     }
   }
 
-  return {
+  // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a process
+  // that only ever sees cached tokens; past maxStale the hit is not served (the full pipeline then fails closed).
+  const isServable = (identity: Identity<object>): boolean => context.sourceFor(identity.issuer)?.maintain() === true;
+
+  const verifier: Verifier<C> = {
     realm,
+    cached(token: string): Identity<C> | undefined {
+      if (cache === undefined || typeof token !== 'string') return undefined;
+      const identity = cache.peek(token, Math.floor(Date.now() / 1000));
+      return identity !== undefined && isServable(identity) ? (identity as Identity<C>) : undefined;
+    },
     verify(token: string): Promise<Identity<C>> {
       if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {
         return verifyUncached(token, undefined);
       }
       const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
-      // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a
-      // process that only ever sees cached tokens; past maxStale the hit is not served (fails closed below).
-      if (cached !== undefined && context.sourceFor(cached.issuer)?.maintain() === true) return Promise.resolve(cached as Identity<C>);
+      if (cached !== undefined && isServable(cached)) return Promise.resolve(cached as Identity<C>);
       const cacheKey = hashed ?? TokenCache.keyFor(token);
       let pending = inFlight.get(cacheKey);
       if (pending === undefined) {
@@ -101,4 +116,6 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       cache?.clear();
     },
   };
+  createdVerifiers.add(verifier);
+  return verifier;
 }

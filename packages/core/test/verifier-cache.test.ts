@@ -45,7 +45,8 @@ describe('verified-token cache and the key set', () => {
     await expect(verifier?.verify(token)).resolves.toMatchObject({ subject: 'user-1' });
     await until(() => server?.hits('/jwks') === 2);
     await until(() => verifier?.health().issuers[0]?.lastRefresh?.getTime() === Date.now());
-    // ...which withdrew the key, evicting what it verified.
+    // ...which withdrew the key, evicting what it verified (from the synchronous answer too).
+    expect(verifier?.cached?.(token)).toBeUndefined();
     await expect(verifier?.verify(token)).rejects.toMatchObject({ reason: 'unknown_key' });
   });
 
@@ -54,7 +55,9 @@ describe('verified-token cache and the key set', () => {
     await server?.stop();
     vi.setSystemTime(Date.now() + 30_000);
     await expect(verifier?.verify(token)).resolves.toMatchObject({ subject: 'user-1' });
+    expect(verifier?.cached?.(token)).toMatchObject({ subject: 'user-1' });
     vi.setSystemTime(Date.now() + (60 + 120 + 1) * 1000);
+    expect(verifier?.cached?.(token)).toBeUndefined();
     const error = await verifier?.verify(token).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ status: 503, reason: 'key_source_unavailable' });

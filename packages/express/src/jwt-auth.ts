@@ -47,13 +47,21 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
 
-  // One async function and no per-request closures. It never rejects: every failure is answered or handed to
-  // next(err) here, because Express 4 ignores a rejected promise from a middleware.
-  async function authenticateRequest(req: Request, res: Response, next: NextFunction): Promise<void> {
+  // A cached token is answered synchronously: next() right away, no promise. Otherwise one async function and no
+  // per-request closures. Neither ever rejects: every failure is answered or handed to next(err) here, because
+  // Express 4 ignores a rejected promise from a middleware.
+  function authenticateRequest(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     (req as RequestWithContext)[AUTH_CONTEXT] = context;
+    const result = authenticate(req);
+    if (result instanceof Promise) return settle(result, req, res, next);
+    req.auth = result as Identity<AuthClaims>;
+    next();
+  }
+
+  async function settle(pending: Promise<Identity<C> | null>, req: Request, res: Response, next: NextFunction): Promise<void> {
     let identity: Identity<C> | null;
     try {
-      identity = await authenticate(req);
+      identity = await pending;
     } catch (error) {
       refuse(error, req, res, next, context);
       return;

@@ -221,6 +221,20 @@ describe.each([
     expect(res.text).toContain('"error":"invalid_request"');
   });
 
+  it('a repeated token (served from the hot cache, synchronously) still gets every answer right', async () => {
+    const app = await standardApp();
+    const token = await issuer.sign({ scope: 'orders:read', tenant: 'acme' });
+    for (let i = 0; i < 5; i += 1) {
+      const res = await app.fetch('/me', bearer(token));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ subject: 'user-1', tenant: 'acme' });
+    }
+    expect((await app.fetch('/orders', bearer(token))).status).toBe(200);
+    expect((await app.fetch('/orders', { method: 'POST', ...bearer(token) })).status).toBe(403);
+    expect((await rawRequest(app.port, '/me', [`Authorization: Bearer ${token}`, `Authorization: Bearer ${token}`])).status).toBe(400);
+    expect((await app.fetch('/me', { headers: { authorization: `Bearer ${token} extra` } })).status).toBe(400);
+  });
+
   it('a token in the query string is not read by default', async () => {
     const app = await standardApp();
     const res = await app.fetch(`/me?access_token=${await issuer.sign()}`);

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { AuthError, createRequestAuthenticator, createVerifier, type Identity, type Verifier } from '@authgate/core';
+import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from './helpers/keys.js';
+
+// The synchronous answer for a repeated token (verifier.cached and the request authenticator's fast path) must
+// never answer differently from the full path: same spelling rules, same time rules, same refusals.
+let key: TestKey;
+beforeAll(async () => {
+  key = await makeKey('ES256');
+});
+
+function newVerifier(): Verifier {
+  return createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [key.publicJwk] }, clockTolerance: 0 });
+}
+
+/** Verifies a token until it is in the hot cache: once remembered, twice cached, a third time promoted. */
+async function makeHot(verifier: Verifier, token: string): Promise<Identity> {
+  let identity: Identity | undefined;
+  for (let i = 0; i < 3; i += 1) identity = await verifier.verify(token);
+  return identity as Identity;
+}
+
+async function reasonOf(result: unknown): Promise<string> {
+  try {
+    await result;
+    return 'accepted';
+  } catch (error) {
+    return (error as AuthError).reason;
+  }
+}
+
+describe('verifier.cached', () => {
+  it('answers synchronously only for a token verified and reused, with the same identity', async () => {
+    const verifier = newVerifier();
+    const token = await sign(key);
+    expect(verifier.cached?.(token)).toBeUndefined();
+    const identity = await makeHot(verifier, token);
+    expect(verifier.cached?.(token)).toBe(identity);
+    expect(verifier.cached?.(`${token} `)).toBeUndefined();
+    expect(verifier.cached?.(await sign(key))).toBeUndefined();
+  });
+
+  it('stops answering once the token expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const verifier = newVerifier();
+      const token = await sign(key, { exp: Math.floor(Date.now() / 1000) + 60 });
+      await makeHot(verifier, token);
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(verifier.cached?.(token)).toBeUndefined();
+      expect(await reasonOf(verifier.verify(token))).toBe('token_expired');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is off with the cache', async () => {
+    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [key.publicJwk] }, cache: false });
+    const token = await sign(key);
+    await makeHot(verifier, token);
+    expect(verifier.cached?.(token)).toBeUndefined();
+  });
+});
+
+describe('the request authenticator with a hot token', () => {
+  it('returns the identity itself (no promise) for `Bearer <token>` spelled exactly so', async () => {
+    const verifier = newVerifier();
+    const token = await sign(key);
+    const identity = await makeHot(verifier, token);
+    const authenticate = createRequestAuthenticator(verifier);
+    const result = authenticate({ headers: { authorization: `Bearer ${token}` }, rawHeaders: ['Authorization', `Bearer ${token}`] });
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toBe(identity);
+    // Other legal spellings take the full path and reach the same answer.
+    for (const header of [`bearer ${token}`, `BEARER ${token}`, `Bearer ${token} `, ` Bearer ${token}`]) {
+      const other = authenticate({ headers: { authorization: header } });
+      expect(other).toBeInstanceOf(Promise);
+      await expect(other).resolves.toBe(identity);
+    }
+  });
+
+  it('still refuses what the full path refuses: two Authorization headers, an illegal spelling, a second location', async () => {
+    const verifier = newVerifier();
+    const token = await sign(key);
+    await makeHot(verifier, token);
+    const authenticate = createRequestAuthenticator(verifier);
+    const twoHeaders = { headers: { authorization: `Bearer ${token}` }, rawHeaders: ['Authorization', `Bearer ${token}`, 'authorization', 'Bearer other'] };
+    expect(await reasonOf(authenticate(twoHeaders))).toBe('multiple_credentials');
+    expect(await reasonOf(authenticate({ headers: { authorization: `Bearer ${token} x` } }))).toBe('malformed_request');
+    const withCookie = createRequestAuthenticator(verifier, { tokenLocations: { cookie: 'at' } });
+    const inTwoPlaces = { headers: { authorization: `Bearer ${token}`, cookie: `at=${token}` } };
+    expect(await reasonOf(withCookie(inTwoPlaces))).toBe('multiple_credentials');
+  });
+
+  it("never takes a stand-in verifier's synchronous answer for an identity", async () => {
+    const thenable = { then: (resolve: (value: unknown) => void) => resolve({ subject: 'forged' }) };
+    const standIn: Verifier = {
+      realm: 'test',
+      cached: () => thenable as unknown as Identity,
+      // Another library's promise, rejecting: must come back as a native rejected promise, not as an identity.
+      verify: () => ({ then: (_: unknown, reject: (error: unknown) => void) => reject(new AuthError('signature_invalid', { realm: 'test' })) }) as unknown as Promise<Identity>,
+      async ready() {},
+      health: () => ({ ok: true, issuers: [] }),
+      close() {},
+    };
+    const result = createRequestAuthenticator(standIn)({ headers: { authorization: 'Bearer abc' } });
+    expect(result).toBeInstanceOf(Promise);
+    expect(await reasonOf(result)).toBe('signature_invalid');
+  });
+});
