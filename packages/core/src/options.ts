@@ -244,6 +244,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     ? false
     : { maxEntries: positiveInteger('cache.maxEntries', options.cache?.maxEntries, DEFAULT_CACHE_ENTRIES) };
   const maxTokenAge = options.maxTokenAge === undefined ? undefined : nonNegativeSeconds('maxTokenAge', options.maxTokenAge, 0);
+  const logger = options.logger ?? getDefaultLogger();
   return {
     issuers,
     issuerAllowlist: options.issuer === null ? null : new Set(issuers.map((entry) => entry.issuer as string)),
@@ -259,7 +260,18 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     allowInsecureHttp: options.allowInsecureHttp === true,
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
-    logger: options.logger ?? getDefaultLogger(),
-    onEvent: options.onEvent ?? (() => {}),
+    logger,
+    onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
+  };
+}
+
+/** An application's event hook that throws is its bug: logged, and never allowed to change or break an answer. */
+function guardedHook(onEvent: (event: KeySourceEvent) => void, logger: AuthLogger): (event: KeySourceEvent) => void {
+  return (event) => {
+    try {
+      onEvent(event);
+    } catch (error) {
+      logger.error({ event: event.type, err: { name: (error as Error)?.name } }, 'authgate: the onEvent hook threw');
+    }
   };
 }

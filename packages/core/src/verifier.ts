@@ -6,7 +6,7 @@ import { RemoteKeySource } from './remote-jwks.js';
 import { StaticKeySource } from './static-jwks.js';
 import { TokenCache } from './token-cache.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
-import { verifyAccessToken, type ObservedToken, type TokenVerifierContext } from './verify.js';
+import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './verify.js';
 
 /** Verifiers made here; see `isCreatedVerifier`. */
 const createdVerifiers = new WeakSet<object>();
@@ -54,10 +54,11 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     sourceFor: (issuer) => openIssuerSource ?? (issuer === undefined ? undefined : sources.get(issuer)),
     now: Date.now,
   };
-  // Concurrent requests carrying the same uncached token share one verification.
+  // Concurrent requests carrying the same uncached token share one verification while its key is being fetched.
   const inFlight = new Map<string, Promise<Identity<C>>>();
 
-  function reject(error: unknown, observed: ObservedToken): never {
+  /** Logs and reports a refusal, and makes sure it is an AuthError. */
+  function rejection(error: unknown, observed: ObservedToken): AuthError {
     const authError = isAuthError(error)
       ? error
       : new AuthError('malformed_token', { realm, detail: 'unexpected verification failure', cause: error });
@@ -65,18 +66,37 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     const { kid, iss } = observed;
     logger.debug({ reason: authError.reason, detail: authError.detail, kid, iss }, 'authgate: token rejected');
     options.onEvent({ type: 'token_rejected', reason: authError.reason, issuer: iss, kid });
-    throw authError;
+    return authError;
   }
 
-  async function verifyUncached(token: string, cacheKey: string | undefined): Promise<Identity<C>> {
+  /** A fresh verification: cached on its second sighting (see Doorkeeper), then handed back. */
+  function accept(verified: VerifiedToken<C>, cacheKey: string | undefined): Identity<C> {
+    if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, verified.identity, verified.keyId);
+    return verified.identity;
+  }
+
+  function verifyUncached(token: string, cacheKey: string | undefined): Promise<Identity<C>> {
     const observed: ObservedToken = {};
+    let outcome: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      const { identity, keyId } = await verifyAccessToken<C>(token, context, observed);
-      if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, identity, keyId);
-      return identity;
+      outcome = verifyAccessToken<C>(token, context, observed);
     } catch (error) {
-      return reject(error, observed);
+      return Promise.reject(rejection(error, observed));
     }
+    // The key was at hand (nearly always): one settled promise, nothing else allocated for the caller.
+    if (!(outcome instanceof Promise)) return Promise.resolve(accept(outcome, cacheKey));
+    const pending = outcome.then(
+      (verified) => accept(verified, cacheKey),
+      (error: unknown) => {
+        throw rejection(error, observed);
+      },
+    );
+    if (cacheKey !== undefined) {
+      inFlight.set(cacheKey, pending);
+      const settled = (): void => void inFlight.delete(cacheKey);
+      pending.then(settled, settled);
+    }
+    return pending;
   }
 
   // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a process
@@ -97,12 +117,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
       if (cached !== undefined && isServable(cached)) return Promise.resolve(cached as Identity<C>);
       const cacheKey = hashed ?? TokenCache.keyFor(token);
-      let pending = inFlight.get(cacheKey);
-      if (pending === undefined) {
-        pending = verifyUncached(token, cacheKey).finally(() => inFlight.delete(cacheKey));
-        inFlight.set(cacheKey, pending);
-      }
-      return pending;
+      return inFlight.get(cacheKey) ?? verifyUncached(token, cacheKey);
     },
     async ready(): Promise<void> {
       await Promise.all([...sources.values()].map((source) => source.ready()));

@@ -6,7 +6,7 @@ import type { KeySource, VerificationKey } from './key-source.js';
 import { canonicalTyp, type NormalizedOptions } from './options.js';
 import { readScopes } from './scopes.js';
 import { verifySignature } from './signature.js';
-import { decodeToken } from './token.js';
+import { decodeToken, type DecodedToken } from './token.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
 export interface VerifiedToken<C extends object> {
@@ -80,20 +80,23 @@ async function lookUpKey(source: KeySource, kid: string | undefined, alg: Algori
 
 /**
  * The verification pipeline: shape → header rules → issuer allowlist (no network for strangers) → key lookup bound
- * to alg → signature → claim rules → Identity. Rejects with an `AuthError` and nothing else.
+ * to alg → signature → claim rules → Identity. Fails with an `AuthError` and nothing else: thrown when the answer is
+ * synchronous, as a rejection when the key had to be fetched.
+ * Synchronous whenever the key is already held (nearly always): no promise, no microtask, on the common path.
  */
-export async function verifyAccessToken<C extends object>(
+export function verifyAccessToken<C extends object>(
   token: string,
   context: TokenVerifierContext,
   observed: ObservedToken,
-): Promise<VerifiedToken<C>> {
+): VerifiedToken<C> | Promise<VerifiedToken<C>> {
   const { options } = context;
   const realm = options.realm;
-  const { header, payload, signed, signingInput, signature } = decodeToken(token, options.maxTokenLength, realm);
+  const decoded = decodeToken(token, options.maxTokenLength, realm);
+  const { header, payload } = decoded;
   observed.kid = clip(header.kid);
   observed.iss = clip(payload.iss);
   const { alg, kid } = checkHeader(header, options);
-  if (!signed) throw new AuthError('signature_invalid', { realm, detail: 'no signature' });
+  if (!decoded.signed) throw new AuthError('signature_invalid', { realm, detail: 'no signature' });
   checkClaimTypes(payload, realm);
 
   const issuer = payload.iss as string | undefined;
@@ -103,9 +106,22 @@ export async function verifyAccessToken<C extends object>(
 
   // The key comes only from the configured source of the claimed (and allowed) issuer, by kid and the allowed alg.
   // The header's `jwk`, `jku`, `x5u` and `x5c` are attacker-controlled, so they are never read, let alone fetched.
-  const key = source.keyNow(kid, alg) ?? (await lookUpKey(source, kid, alg, realm));
-  // Signature before claims: nothing an unverified payload says decides more than "refused".
-  if (!verifySignature(alg, key.key, signingInput, signature)) throw new AuthError('signature_invalid', { realm });
+  const key = source.keyNow(kid, alg);
+  if (key !== undefined) return checkSigned<C>(decoded, alg, kid, key, context);
+  return lookUpKey(source, kid, alg, realm).then((fetched) => checkSigned<C>(decoded, alg, kid, fetched, context));
+}
+
+/** Signature before claims: nothing an unverified payload says decides more than "refused". */
+function checkSigned<C extends object>(
+  decoded: DecodedToken,
+  alg: Algorithm,
+  kid: string | undefined,
+  key: VerificationKey,
+  context: TokenVerifierContext,
+): VerifiedToken<C> {
+  const { options } = context;
+  if (!verifySignature(alg, key.key, decoded.signingInput, decoded.signature)) throw new AuthError('signature_invalid', { realm: options.realm });
+  const { payload } = decoded;
   checkClaims(payload, options, Math.floor(context.now() / 1000));
   const claims = payload as RegisteredClaims;
   const aud = claims.aud;

@@ -358,3 +358,19 @@ describe('verify: the token cache', () => {
     await expectReason(tamper(token, 'payload', (payload) => ({ ...payload, scope: 'admin' })), 'signature_invalid', cached);
   });
 });
+
+describe('verify: an application hook that throws', () => {
+  it('changes no answer: a bad token still rejects with its AuthError, a good one still verifies', async () => {
+    let calls = 0;
+    const throwing = verifierWith({
+      onEvent: () => {
+        calls += 1;
+        throw new Error('metrics backend down');
+      },
+    });
+    const key = keys.ES256 as TestKey;
+    await expectReason(tamper(await sign(key), 'payload', (payload) => ({ ...payload, sub: 'someone-else' })), 'signature_invalid', throwing);
+    expect(calls).toBe(1);
+    await expect(throwing.verify(await sign(key))).resolves.toMatchObject({ subject: expect.any(String) });
+  });
+});
