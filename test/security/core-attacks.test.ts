@@ -23,9 +23,13 @@ const ctx = await createSecurityContext();
 const cases = await buildAttackCases(ctx);
 const accepts = await buildAcceptCases(ctx);
 const verifiers = Object.fromEntries(PROFILE_NAMES.map((name) => [name, createVerifier(ctx.profiles[name])])) as Record<ProfileName, Verifier>;
+// The same profiles checking signatures on the thread pool: the other code path must give every answer alike.
+const poolVerifiers = Object.fromEntries(
+  PROFILE_NAMES.map((name) => [name, createVerifier({ ...ctx.profiles[name], verifyInThreadPool: true })]),
+) as Record<ProfileName, Verifier>;
 
 afterAll(async () => {
-  for (const verifier of Object.values(verifiers)) verifier.close();
+  for (const verifier of [...Object.values(verifiers), ...Object.values(poolVerifiers)]) verifier.close();
   await ctx.close();
 });
 
@@ -94,6 +98,7 @@ describe('the control group is accepted (so refusals below are not an artefact o
     if (c.identity.issuer !== undefined) expect(identity.issuer).toBe(c.identity.issuer);
     if (c.identity.alg !== undefined) expect(identity.alg).toBe(c.identity.alg);
     if (c.identity.scopes !== undefined) expect([...identity.scopes].sort()).toEqual([...c.identity.scopes].sort());
+    if (c.token !== undefined) await expect(poolVerifiers[c.profile].verify(c.token)).resolves.toMatchObject({ subject: identity.subject });
   });
 });
 
@@ -133,6 +138,8 @@ describe.each(ATTACK_CLASSES.map((info) => [info.class, info] as const))('attack
         const directError = await refusal(() => verifiers[c.profile].verify(c.token as string));
         expect(observed(directError), 'through verifier.verify').toEqual(direct);
         expectNoEcho(directError, c);
+        const poolError = await refusal(() => poolVerifiers[c.profile].verify(c.token as string));
+        expect(observed(poolError), 'through verifier.verify, signatures on the thread pool').toEqual(direct);
       }
     }
   });
@@ -220,9 +227,12 @@ describe('after every attack', () => {
   });
 
   it('unknown kids did not turn into a JWKS fetch per token (bounded refetching)', () => {
-    // Startup fetch + the unknown-kid burst (3 by default) + at most one refill during the run.
-    expect(ctx.jwksRequests('/jwks.json')).toBeLessThanOrEqual(1 + 3 + 1);
-    expect(ctx.jwksRequests('/hostile/jwks.json')).toBeLessThanOrEqual(1 + 3 + 1);
+    // Per verifier: startup fetch + the unknown-kid burst (3 by default) + at most one refill during the run; each
+    // profile has two verifiers here (signatures on the main thread and on the pool), each with its own key source.
+    const perKeySet = 2 * (1 + 3 + 1);
+    expect(ctx.jwksRequests('/jwks.json')).toBeLessThanOrEqual(perKeySet);
+    expect(ctx.jwksRequests('/hostile/jwks.json')).toBeLessThanOrEqual(perKeySet);
+    expect(cases.filter((c) => c.expect.reason === 'unknown_key').length, 'enough unknown-kid tokens to tell').toBeGreaterThan(perKeySet);
   });
 
   it('no token, signature or header value reached the logs', () => {

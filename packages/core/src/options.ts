@@ -82,9 +82,16 @@ export interface VerifierOptions {
   jwksOptions?: JwksOptions;
   /** Verified-token cache; `false` turns it off. On by default. */
   cache?: TokenCacheOptions | false;
+  /**
+   * Check signatures on libuv's thread pool (node:crypto's callback form) instead of synchronously on the calling
+   * thread. Off by default: synchronous is faster per token, and is what a process on one core (or each worker of a
+   * cluster) wants. On, one process spreads signature checks over several cores under concurrent load, at the cost
+   * of a hand-off per token; size the pool with `UV_THREADPOOL_SIZE`. Cached tokens never reach either.
+   */
+  verifyInThreadPool?: boolean;
   /** A pino logger (or anything with the same methods). Default: a silent pino logger (`AUTHGATE_LOG_LEVEL=warn` turns it on). */
   logger?: AuthLogger;
-  /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). Must not throw. */
+  /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
   onEvent?: (event: KeySourceEvent) => void;
 }
 
@@ -105,6 +112,7 @@ export interface NormalizedOptions {
   allowInsecureHttp: boolean;
   jwks: Required<JwksOptions>;
   cache: Required<TokenCacheOptions> | false;
+  verifyInThreadPool: boolean;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
 }
@@ -260,6 +268,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     allowInsecureHttp: options.allowInsecureHttp === true,
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
+    verifyInThreadPool: options.verifyInThreadPool === true,
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
   };

@@ -1,4 +1,4 @@
-import { constants, verify, type KeyObject } from 'node:crypto';
+import { constants, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
 import type { Algorithm } from './algorithms.js';
 
 /**
@@ -30,21 +30,39 @@ const SCHEMES: Readonly<Record<Algorithm, SignatureScheme>> = {
   Ed25519: { digest: null },
 };
 
+/** The key argument node:crypto's verify takes for this scheme. */
+function keyFor(scheme: SignatureScheme, key: KeyObject): KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput {
+  if (scheme.ecdsaLength !== undefined) return { key, dsaEncoding: 'ieee-p1363' };
+  if (scheme.padding !== undefined) return { key, padding: scheme.padding, saltLength: scheme.saltLength };
+  return key;
+}
+
+/** Refused before any crypto: no signature, or an ECDSA signature of the wrong length (never DER). */
+function malformed(scheme: SignatureScheme, signature: Buffer): boolean {
+  return signature.length === 0 || (scheme.ecdsaLength !== undefined && signature.length !== scheme.ecdsaLength);
+}
+
 /** True only for a valid signature by `key` over `signingInput` under `alg`. Never throws. */
 export function verifySignature(alg: Algorithm, key: KeyObject, signingInput: Buffer, signature: Buffer): boolean {
   const scheme = SCHEMES[alg];
-  if (signature.length === 0) return false;
+  if (malformed(scheme, signature)) return false;
   try {
-    if (scheme.ecdsaLength !== undefined) {
-      if (signature.length !== scheme.ecdsaLength) return false;
-      return verify(scheme.digest, signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
-    }
-    if (scheme.padding !== undefined) {
-      return verify(scheme.digest, signingInput, { key, padding: scheme.padding, saltLength: scheme.saltLength }, signature);
-    }
-    return verify(null, signingInput, key, signature);
+    return verify(scheme.digest, signingInput, keyFor(scheme, key), signature);
   } catch {
     // OpenSSL refuses some malformed inputs by throwing rather than answering false: the same verdict.
     return false;
   }
+}
+
+/** `verifySignature` on libuv's thread pool (see `verifyInThreadPool`). Resolves true or false; never rejects. */
+export function verifySignatureInPool(alg: Algorithm, key: KeyObject, signingInput: Buffer, signature: Buffer): Promise<boolean> {
+  const scheme = SCHEMES[alg];
+  if (malformed(scheme, signature)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify(scheme.digest, signingInput, keyFor(scheme, key), signature, (error, valid) => resolve(error === null && valid));
+    } catch {
+      resolve(false);
+    }
+  });
 }

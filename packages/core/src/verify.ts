@@ -5,7 +5,7 @@ import type { Identity, RegisteredClaims } from './identity.js';
 import type { KeySource, VerificationKey } from './key-source.js';
 import { canonicalTyp, type NormalizedOptions } from './options.js';
 import { readScopes } from './scopes.js';
-import { verifySignature } from './signature.js';
+import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './token.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
@@ -118,9 +118,28 @@ function checkSigned<C extends object>(
   kid: string | undefined,
   key: VerificationKey,
   context: TokenVerifierContext,
+): VerifiedToken<C> | Promise<VerifiedToken<C>> {
+  const { signingInput, signature } = decoded;
+  const realm = context.options.realm;
+  if (context.options.verifyInThreadPool) {
+    return verifySignatureInPool(alg, key.key, signingInput, signature).then((valid) => {
+      if (!valid) throw new AuthError('signature_invalid', { realm });
+      return identityOf<C>(decoded, alg, kid, key, context);
+    });
+  }
+  if (!verifySignature(alg, key.key, signingInput, signature)) throw new AuthError('signature_invalid', { realm });
+  return identityOf<C>(decoded, alg, kid, key, context);
+}
+
+/** After the signature: the claim rules, then the identity handed to the application. */
+function identityOf<C extends object>(
+  decoded: DecodedToken,
+  alg: Algorithm,
+  kid: string | undefined,
+  key: VerificationKey,
+  context: TokenVerifierContext,
 ): VerifiedToken<C> {
   const { options } = context;
-  if (!verifySignature(alg, key.key, decoded.signingInput, decoded.signature)) throw new AuthError('signature_invalid', { realm: options.realm });
   const { payload } = decoded;
   checkClaims(payload, options, Math.floor(context.now() / 1000));
   const claims = payload as RegisteredClaims;

@@ -374,3 +374,35 @@ describe('verify: an application hook that throws', () => {
     await expect(throwing.verify(await sign(key))).resolves.toMatchObject({ subject: expect.any(String) });
   });
 });
+
+describe('verify: signatures on the thread pool (verifyInThreadPool)', () => {
+  it('gives the same answers as the calling thread, for every algorithm', async () => {
+    const pooled = verifierWith({ verifyInThreadPool: true });
+    for (const alg of ALGORITHMS) {
+      const key = keys[alg] as TestKey;
+      const token = await sign(key, { sub: `pool-${alg}` });
+      const [onPool, onThread] = await Promise.all([pooled.verify(token), verifier.verify(token)]);
+      expect(onPool).toMatchObject({ subject: `pool-${alg}`, alg });
+      expect(onPool.claims).toEqual(onThread.claims);
+      await expectReason(tamper(token, 'payload', (payload) => ({ ...payload, sub: 'mallory' })), 'signature_invalid', pooled);
+      await expectReason(await sign(key, { exp: Math.floor(Date.now() / 1000) - 600 }), 'token_expired', pooled);
+    }
+  });
+
+  it('really hands the check to the pool: the answer comes in a later turn of the event loop, not in microtasks', async () => {
+    const pooled = verifierWith({ verifyInThreadPool: true });
+    const token = await sign(keys.RS256 as TestKey);
+    const settledAfterMicrotasks = async (using: Verifier<{ tenant: string }>): Promise<boolean> => {
+      let settled = false;
+      const pending = using.verify(token).then(() => {
+        settled = true;
+      });
+      for (let i = 0; i < 10; i += 1) await Promise.resolve();
+      const early = settled;
+      await pending;
+      return early;
+    };
+    expect(await settledAfterMicrotasks(verifier)).toBe(true);
+    expect(await settledAfterMicrotasks(pooled)).toBe(false);
+  });
+});
