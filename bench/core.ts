@@ -1,6 +1,7 @@
 /**
  * Core micro-benchmark: verifications per second of distinct tokens, per algorithm, for
- *   authgate  createVerifier(...) with the verified-token cache off, so every call verifies;
+ *   authgate  createVerifier(...) with the verified-token cache off, so every call verifies; in the concurrent
+ *             modes also with `verifyInThreadPool: true` (signatures on the libuv pool, as jose's WebCrypto does);
  *   jose      jwtVerify(token, key, { issuer, audience, algorithms }) with the key imported once beforehand;
  *   crypto    node:crypto verify over the signing input, nothing else: the physical limit.
  * Sequential: one verification awaited at a time (crypto: the synchronous call). Concurrent: N in flight (crypto:
@@ -9,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { constants, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { createVerifier } from '@authgate/core';
+import { createVerifier, type VerifierOptions } from '@authgate/core';
 import { createTestIssuer, type SigningAlgorithm } from '@authgate/testing';
 import { importJWK, jwtVerify } from 'jose';
 import { reportToParent } from './lib/child.js';
@@ -98,7 +99,9 @@ function cryptoParams(alg: SigningAlgorithm, key: KeyObject): { digest: string |
 }
 
 async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: object, tokens: readonly string[]): Promise<CoreRow[]> {
-  const verifier = createVerifier({ issuer: issuerUrl, audience: AUDIENCE, algorithms: [alg as 'RS256'], jwks: { keys: [jwk] }, cache: false });
+  const options: VerifierOptions = { issuer: issuerUrl, audience: AUDIENCE, algorithms: [alg as 'RS256'], jwks: { keys: [jwk] }, cache: false };
+  const verifier = createVerifier(options);
+  const poolVerifier = createVerifier({ ...options, verifyInThreadPool: true });
   const joseKey = await importJWK(jwk, alg);
   const joseOptions = { issuer: issuerUrl, audience: AUDIENCE, algorithms: [alg] };
   const { digest, key } = cryptoParams(alg, createPublicKey({ key: jwk as never, format: 'jwk' }));
@@ -108,6 +111,7 @@ async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: obj
   });
 
   const viaAuthgate: Verify = (i) => verifier.verify(tokens[i] as string);
+  const viaAuthgatePool: Verify = (i) => poolVerifier.verify(tokens[i] as string);
   const viaJose: Verify = (i) => jwtVerify(tokens[i] as string, joseKey, joseOptions);
   const viaCryptoSync: VerifySync = (i) => cryptoVerify(digest, inputs[i]!.data, key, inputs[i]!.signature);
   const viaCryptoAsync: Verify = (i) =>
@@ -117,6 +121,7 @@ async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: obj
 
   // Every contender must accept the tokens before being timed.
   await viaAuthgate(0);
+  await viaAuthgatePool(0);
   await viaJose(0);
   if (!viaCryptoSync(0)) throw new Error(`${alg}: crypto.verify refused a valid token`);
 
@@ -129,26 +134,37 @@ async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: obj
     (ms) => sequentialSync(viaCryptoSync, n, ms),
   ]) as [number, number, number];
   rows.push({ alg, mode: 'sequential', authgate: seqAuthgate, jose: seqJose, crypto: seqCrypto, authgateVsJose: seqAuthgate / seqJose, joseVsCrypto: seqJose / seqCrypto });
-  const measureConcurrent = async (): Promise<[number, number, number]> =>
+  const measureConcurrent = async (): Promise<[number, number, number, number]> =>
     (await measureInterleaved([
       (ms) => concurrent(viaAuthgate, n, ms, c),
+      (ms) => concurrent(viaAuthgatePool, n, ms, c),
       (ms) => concurrent(viaJose, n, ms, c),
       (ms) => concurrent(viaCryptoAsync, n, ms, c),
-    ])) as [number, number, number];
-  const [conAuthgate, conJose, conCrypto] = await measureConcurrent();
-  rows.push({ alg, mode: 'concurrent', authgate: conAuthgate, jose: conJose, crypto: conCrypto, authgateVsJose: conAuthgate / conJose, joseVsCrypto: conJose / conCrypto });
+    ])) as [number, number, number, number];
+  const concurrentRow = (mode: CoreRow['mode'], [ours, pool, jose, crypto]: [number, number, number, number]): CoreRow => ({
+    alg,
+    mode,
+    authgate: ours,
+    authgatePool: pool,
+    jose,
+    crypto,
+    authgateVsJose: ours / jose,
+    authgatePoolVsJose: pool / jose,
+    joseVsCrypto: jose / crypto,
+  });
+  rows.push(concurrentRow('concurrent', await measureConcurrent()));
   // Again with the whole process (libuv pool threads too) on one CPU, the way each HTTP server runs.
   const cpus = availableParallelism();
   if (config.pin && cpus > 1) {
     pinThisProcess(cpus - 1);
     try {
-      const [oneAuthgate, oneJose, oneCrypto] = await measureConcurrent();
-      rows.push({ alg, mode: 'concurrent-one-core', authgate: oneAuthgate, jose: oneJose, crypto: oneCrypto, authgateVsJose: oneAuthgate / oneJose, joseVsCrypto: oneJose / oneCrypto });
+      rows.push(concurrentRow('concurrent-one-core', await measureConcurrent()));
     } finally {
       execFileSync('taskset', ['-a', '-p', '-c', `0-${cpus - 1}`, String(process.pid)], { stdio: 'ignore' });
     }
   }
   verifier.close();
+  poolVerifier.close();
   return rows;
 }
 

@@ -6,7 +6,8 @@ import { runLoad, type LoadResult } from './lib/load.js';
 import { waitForQuiet } from './lib/noise.js';
 import { probe } from './lib/probe.js';
 import { MODES, type ContenderResult, type FrameworkRatios, type HttpResults, type Mode } from './lib/results.js';
-import { pinningPlan, pinThisProcess, startServer } from './lib/server-process.js';
+import { pairedRatio, summarize } from './lib/rounds.js';
+import { pinningPlan, pinThisProcess, startServer, type RunningServer, type ServerEnv } from './lib/server-process.js';
 import { mintBadTokens, mintTokens } from './lib/tokens.js';
 
 function selected(): Contender[] {
@@ -15,15 +16,12 @@ function selected(): Contender[] {
   return available.filter((contender) => config.only.some((part) => contender.id.includes(part)));
 }
 
-/** Share of the CPUs used by other processes above which a measurement counts as disturbed. */
-const NOISY = 0.1;
-
-function logLoad(log: (line: string) => void, id: string, mode: Mode, load: LoadResult, note = ''): void {
+function logLoad(log: (line: string) => void, id: string, mode: Mode, round: number, load: LoadResult): void {
   const flaws = load.non2xx + load.errors + load.timeouts > 0 ? `  (non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts})` : '';
   const cpu = load.foreignCpu === undefined
     ? ''
     : `  cpu: server ${percent(load.serverCpu ?? 0)}, autocannon ${percent(load.clientCpu ?? 0)}, others ${percent(load.foreignCpu)} of all`;
-  log(`  ${id.padEnd(28)} ${`${mode} ${note}`.padEnd(15)} ${int(load.requestsPerSecond).padStart(7)} req/s  p99 ${ms(load.latencyP99)} ms${cpu}${flaws}`);
+  log(`  ${id.padEnd(28)} ${`${mode} #${round + 1}`.padEnd(13)} ${int(load.requestsPerSecond).padStart(7)} req/s  p99 ${ms(load.latencyP99)} ms${cpu}${flaws}`);
 }
 
 /** Server CPU time per request in microseconds, when known. */
@@ -37,31 +35,93 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
     const group = contenders.filter((contender) => contender.framework === framework);
     const authgate = group.find((contender) => contender.role === 'authgate');
     const baseline = group.find((contender) => contender.role === 'baseline');
+    const reference = group.find((contender) => contender.role === 'reference');
     if (authgate === undefined) continue;
     for (const mode of MODES) {
       const ours = authgate.modes[mode];
       if (ours === undefined) continue;
       const authgateVsPeer: Record<string, number> = {};
       const cpuVsPeer: Record<string, number> = {};
+      const peerRates: number[] = [];
       for (const peer of group.filter((contender) => contender.role === 'peer')) {
         const theirs = peer.modes[mode];
         if (theirs === undefined) continue;
-        authgateVsPeer[peer.label] = ours.requestsPerSecond / theirs.requestsPerSecond;
+        authgateVsPeer[peer.label] = pairedRatio(ours, theirs);
         cpuVsPeer[peer.label] = cpuPerRequest(theirs) / cpuPerRequest(ours);
+        peerRates.push(theirs.requestsPerSecond);
       }
       const peerRatios = Object.values(authgateVsPeer);
       const base = baseline?.modes[mode];
+      const limit = reference?.modes[mode];
+      const bestPeer = group.find((contender) => contender.role === 'peer' && contender.modes[mode]?.requestsPerSecond === Math.max(...peerRates));
+      const bestPeerMode = bestPeer?.modes[mode];
       ratios.push({
         framework,
         mode,
-        authgateVsNoAuth: base === undefined ? Number.NaN : ours.requestsPerSecond / base.requestsPerSecond,
+        authgateVsNoAuth: base === undefined ? Number.NaN : pairedRatio(ours, base),
         authgateVsPeer,
         authgateVsBestPeer: peerRatios.length === 0 ? Number.NaN : Math.min(...peerRatios),
+        referenceVsBestPeer: limit === undefined || bestPeerMode === undefined ? undefined : pairedRatio(limit, bestPeerMode),
+        authgateVsReference: limit === undefined ? undefined : pairedRatio(ours, limit),
         byCpu: { authgateVsNoAuth: cpuPerRequest(base) / cpuPerRequest(ours), authgateVsPeer: cpuVsPeer },
       });
     }
   }
   return ratios;
+}
+
+interface RunningContender {
+  contender: Contender;
+  server: RunningServer;
+  result: ContenderResult;
+  loads: Record<Mode, LoadResult[]>;
+}
+
+/** Every contender of one framework, all servers up at once (idle ones use no CPU), measured in interleaved rounds. */
+async function measureFramework(
+  group: readonly Contender[],
+  env: ServerEnv,
+  tokens: Record<Mode, string[]>,
+  bad: Record<string, string>,
+  pins: { server: number } | undefined,
+  log: (line: string) => void,
+): Promise<ContenderResult[]> {
+  const foreignCpuBefore = config.quietWait > 0 ? await waitForQuiet(log, config.quietWait) : undefined;
+  const running: RunningContender[] = [];
+  try {
+    for (const contender of group) {
+      const server = await startServer(contender.id, env, pins === undefined ? {} : { cpu: pins.server });
+      const samples = [tokens.repeated[0] as string, tokens.distinct[0] as string, tokens.distinct[tokens.distinct.length - 1] as string];
+      // The baseline and the reference check no claims: only the valid tokens are put to them.
+      const judged = contender.role === 'authgate' || contender.role === 'peer';
+      const report = await probe(server.url, samples, judged ? bad : undefined);
+      running.push({ contender, server, result: { ...contender, probe: report, foreignCpuBefore, modes: {} }, loads: { repeated: [], distinct: [] } });
+    }
+    for (let round = 0; round < config.rounds; round += 1) {
+      for (const mode of MODES) {
+        // Rotating order: no contender always goes first (right after another's load) or last.
+        for (let i = 0; i < running.length; i += 1) {
+          const entry = running[(i + round) % running.length] as RunningContender;
+          const load = await runLoad(
+            {
+              url: entry.server.url,
+              connections: config.connections,
+              warmup: round === 0 ? config.warmup : 0.5,
+              duration: config.duration,
+              pids: [process.pid, entry.server.pid],
+            },
+            tokens[mode],
+          );
+          logLoad(log, entry.contender.id, mode, round, load);
+          entry.loads[mode].push(load);
+        }
+      }
+    }
+    for (const entry of running) for (const mode of MODES) entry.result.modes[mode] = summarize(entry.loads[mode]);
+    return running.map((entry) => entry.result);
+  } finally {
+    await Promise.all(running.map((entry) => entry.server.stop()));
+  }
 }
 
 export async function runHttpBench(log: (line: string) => void): Promise<HttpResults> {
@@ -75,37 +135,23 @@ export async function runHttpBench(log: (line: string) => void): Promise<HttpRes
 
     const pins = pinningPlan(config.pin);
     if (pins !== undefined) pinThisProcess(pins.client);
-    const pinned = pins === undefined ? 'off' : `server on CPU ${pins.server}, autocannon on CPU ${pins.client}`;
+    const pinned = pins === undefined ? 'off' : `servers on CPU ${pins.server}, autocannon on CPU ${pins.client}`;
     const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE };
     const contenders: ContenderResult[] = [];
-
-    for (const contender of selected()) {
-      const foreignCpuBefore = config.quietWait > 0 ? await waitForQuiet(log, config.quietWait) : undefined;
-      const server = await startServer(contender.id, env, pins === undefined ? {} : { cpu: pins.server });
-      try {
-        const samples = [repeated as string, distinct[0] as string, distinct[distinct.length - 1] as string];
-        const report = await probe(server.url, samples, contender.role === 'baseline' ? undefined : bad);
-        const result: ContenderResult = { ...contender, probe: report, foreignCpuBefore, modes: {} };
-        for (const mode of MODES) {
-          const options = { url: server.url, connections: config.connections, warmup: config.warmup, duration: config.duration, pids: [process.pid, server.pid] as const };
-          let load = await runLoad(options, tokens[mode]);
-          logLoad(log, contender.id, mode, load);
-          // A measurement other processes cut into is repeated (after waiting for quiet); the least disturbed one counts.
-          for (let retry = 0; retry < config.retries && (load.foreignCpu ?? 0) > NOISY; retry += 1) {
-            if (config.quietWait > 0) await waitForQuiet(log, config.quietWait);
-            const again = await runLoad(options, tokens[mode]);
-            logLoad(log, contender.id, mode, again, 'again');
-            if ((again.foreignCpu ?? 0) < (load.foreignCpu ?? 0)) load = again;
-          }
-          result.modes[mode] = load;
-        }
-        contenders.push(result);
-      } finally {
-        await server.stop();
-      }
+    const chosen = selected();
+    for (const framework of ['express', 'fastify'] as const) {
+      const group = chosen.filter((contender) => contender.framework === framework);
+      if (group.length > 0) contenders.push(...(await measureFramework(group, env, tokens, bad, pins, log)));
     }
     return {
-      settings: { connections: config.connections, warmup: config.warmup, duration: config.duration, distinctTokens: config.distinctTokens, pinned },
+      settings: {
+        connections: config.connections,
+        warmup: config.warmup,
+        duration: config.duration,
+        rounds: config.rounds,
+        distinctTokens: config.distinctTokens,
+        pinned,
+      },
       contenders,
       ratios: computeRatios(contenders),
     };

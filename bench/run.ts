@@ -2,7 +2,7 @@
  * pnpm bench: the whole benchmark in one run, printed side by side and written to results/latest.json.
  *   1. core micro-benchmark (core.ts, own process)   2. memory per cached identity (memory.ts, own process)
  *   3. HTTP throughput of every contender (http.ts: one server process each, pinned to its own CPU)
- * Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_TOKENS, BENCH_CORE_MS, BENCH_PIN=0,
+ * Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_TOKENS, BENCH_CORE_MS, BENCH_PIN=0,
  * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http, BENCH_QUIET_WAIT (see README.md).
  */
 import { execFileSync } from 'node:child_process';

@@ -21,10 +21,15 @@ export const SUBJECT = 'bench-user';
 export const ROUTE = '/orders';
 
 export const config = {
-  /** Measured seconds per contender and mode. */
-  duration: numberFromEnv('BENCH_DURATION', 8),
-  /** Unmeasured seconds before each measurement (JIT, JWKS fetch, key import). */
+  /** Measured seconds per contender, mode and round. */
+  duration: numberFromEnv('BENCH_DURATION', 2),
+  /** Unmeasured seconds before a contender's first measurement in a mode (JIT, JWKS fetch, key import). */
   warmup: numberFromEnv('BENCH_WARMUP', 2),
+  /**
+   * Rounds: every contender of a framework is measured once per round, in rotating order, and the medians count.
+   * A virtual machine's speed drifts by ±10 % within seconds; interleaving puts every contender under the same drift.
+   */
+  rounds: numberFromEnv('BENCH_ROUNDS', 10),
   connections: numberFromEnv('BENCH_CONNECTIONS', 32),
   /**
    * Distinct tokens, cycled in one fixed order. Must exceed the largest verified-token cache under test (authgate's
@@ -41,8 +46,6 @@ export const config = {
   pin: process.env.BENCH_PIN !== '0',
   /** Seconds to wait for other processes to go quiet before each measurement (0: do not wait). */
   quietWait: numberFromEnvOrZero('BENCH_QUIET_WAIT', 30),
-  /** Extra attempts for a measurement other processes disturbed (used more than 10% of the CPUs). */
-  retries: numberFromEnvOrZero('BENCH_RETRIES', 2),
   /** Also run the opt-in contenders (peers tuned beyond their documented setup). */
   extra: process.env.BENCH_EXTRA === '1',
   /** Only contenders whose id contains one of these strings (e.g. BENCH_ONLY=fastify). */

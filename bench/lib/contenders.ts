@@ -1,6 +1,7 @@
 /** Who runs in the HTTP benchmark. Each id is a file in servers/; `role` says how it enters the ratios. */
 export type Framework = 'express' | 'fastify';
-export type Role = 'baseline' | 'authgate' | 'peer';
+/** `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale. */
+export type Role = 'baseline' | 'authgate' | 'peer' | 'reference';
 
 export interface Contender {
   id: string;
@@ -16,8 +17,10 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'express-authgate', framework: 'express', label: '@authgate/express', role: 'authgate' },
   { id: 'express-oauth2-jwt-bearer', framework: 'express', label: 'express-oauth2-jwt-bearer', role: 'peer' },
   { id: 'express-aws-jwt-verify', framework: 'express', label: 'aws-jwt-verify (middleware)', role: 'peer' },
+  { id: 'express-signature-only', framework: 'express', label: 'signature only (limit)', role: 'reference' },
   { id: 'fastify-none', framework: 'fastify', label: 'no auth', role: 'baseline' },
   { id: 'fastify-authgate', framework: 'fastify', label: '@authgate/fastify', role: 'authgate' },
   { id: 'fastify-jwt-get-jwks', framework: 'fastify', label: '@fastify/jwt + get-jwks', role: 'peer' },
+  { id: 'fastify-signature-only', framework: 'fastify', label: 'signature only (limit)', role: 'reference' },
   { id: 'fastify-jwt-get-jwks-tuned', framework: 'fastify', label: '@fastify/jwt + get-jwks, tuned', role: 'peer', extra: true },
 ];

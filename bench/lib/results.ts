@@ -1,6 +1,6 @@
 /** The shapes of every result, as printed and as written to results/latest.json. */
 import type { Contender, Framework } from './contenders.js';
-import type { LoadResult } from './load.js';
+import type { ModeResult } from './rounds.js';
 import type { ProbeReport } from './probe.js';
 
 export type Mode = 'repeated' | 'distinct';
@@ -10,7 +10,7 @@ export interface ContenderResult extends Contender {
   probe: ProbeReport;
   /** Share of the CPUs other processes used just before this contender started (0..1). */
   foreignCpuBefore: number | undefined;
-  modes: Partial<Record<Mode, LoadResult>>;
+  modes: Partial<Record<Mode, ModeResult>>;
 }
 
 export interface FrameworkRatios {
@@ -21,12 +21,16 @@ export interface FrameworkRatios {
   authgateVsPeer: Record<string, number>;
   /** authgate divided by the fastest peer: the smallest of the ratios above. */
   authgateVsBestPeer: number;
+  /** The signature-only reference divided by the fastest peer: the most any verifier could reach here. */
+  referenceVsBestPeer: number | undefined;
+  /** authgate divided by the signature-only reference (at most ~1). */
+  authgateVsReference: number | undefined;
   /** The same ratios from server CPU time per request (other's µs / authgate's µs): robust to a busy machine. */
   byCpu: { authgateVsNoAuth: number; authgateVsPeer: Record<string, number> };
 }
 
 export interface HttpResults {
-  settings: { connections: number; warmup: number; duration: number; distinctTokens: number; pinned: string };
+  settings: { connections: number; warmup: number; duration: number; rounds: number; distinctTokens: number; pinned: string };
   contenders: ContenderResult[];
   ratios: FrameworkRatios[];
 }
@@ -36,9 +40,12 @@ export interface CoreRow {
   /** `concurrent-one-core`: the same as `concurrent` with the whole process (libuv pool included) on one CPU. */
   mode: 'sequential' | 'concurrent' | 'concurrent-one-core';
   authgate: number;
+  /** With `verifyInThreadPool: true` (concurrent modes only). */
+  authgatePool?: number;
   jose: number;
   crypto: number;
   authgateVsJose: number;
+  authgatePoolVsJose?: number;
   joseVsCrypto: number;
 }
 

@@ -1,3 +1,4 @@
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Session } from 'node:inspector/promises';
@@ -63,4 +64,25 @@ export function announce(server: Server, close: () => Promise<unknown>): void {
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);
   process.send?.({ port });
+}
+
+/**
+ * The reference, not a verifier: checks the RS256 signature of `Bearer <token>` with node:crypto against the JWKS's
+ * first key, and nothing else (no header, no claims, no expiry). What every request that verifies must pay at least,
+ * so no verifier can beat it; the distinct-token ratios are read against it.
+ */
+export async function signatureOnlyCheck(): Promise<(authorization: string | undefined) => boolean> {
+  const jwks = (await (await fetch(bench.jwksUri)).json()) as { keys: JsonWebKey[] };
+  const key = createPublicKey({ key: jwks.keys[0] as JsonWebKey, format: 'jwk' });
+  return (authorization) => {
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) return false;
+    const lastDot = authorization.lastIndexOf('.');
+    if (lastDot === -1) return false;
+    const signingInput = Buffer.from(authorization.slice(7, lastDot), 'latin1');
+    try {
+      return verify('sha256', signingInput, key, Buffer.from(authorization.slice(lastDot + 1), 'base64url'));
+    } catch {
+      return false;
+    }
+  };
 }
