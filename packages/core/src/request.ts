@@ -2,7 +2,7 @@ import { AuthError, AuthConfigError, type AuthErrorStatus } from './errors.js';
 import { extractBearer } from './bearer.js';
 import type { Identity } from './identity.js';
 import type { Verifier } from './verifier-types.js';
-import { isCreatedVerifier } from './verifier.js';
+import { immediateVerifyOf, isCreatedVerifier } from './verifier.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {
@@ -39,8 +39,9 @@ export interface RequestAuthOptions {
 const ANONYMOUS: Promise<null> = Promise.resolve(null);
 
 /**
- * Authenticates one request. A token verified and reused recently comes back synchronously (the identity itself),
- * so an adapter can go on without a promise; everything else, failures included, comes back as a promise (which
+ * Authenticates one request. When the answer is known at once (a cached token, or a signature checked with a key
+ * already held: nearly always) an accepted token comes back as the identity itself, so an adapter can go on without
+ * a promise; anonymity under `optional`, a key being fetched, and every refusal come back as a promise (a refusal
  * rejects with an `AuthError`). Never throws.
  */
 export type RequestAuthenticator<C extends object> = (request: RequestLike) => Identity<C> | Promise<Identity<C> | null>;
@@ -156,6 +157,9 @@ export function createRequestAuthenticator<C extends object>(
   // Only a verifier made by createVerifier is trusted to answer `cached` with an identity or undefined: a stand-in's
   // answer (a thenable, say) taken for an identity would let the request through.
   const cached = headerOnly && isCreatedVerifier(verifier) && verifier.cached !== undefined ? verifier.cached.bind(verifier) : undefined;
+  // Ours answers a token verified at once without a promise (a throw for a refusal, caught below); a stand-in's
+  // answer always goes through Promise.resolve.
+  const verifyNow = immediateVerifyOf(verifier);
   // Not an async function: the verifier's promise is handed back as is, saving a promise and its microtask hop
   // on every request. Synchronous failures still come back as a rejected promise, never as a throw.
   return (request) => {
@@ -166,8 +170,8 @@ export function createRequestAuthenticator<C extends object>(
         if (identity !== undefined) return identity;
       }
       const token = readRequestToken(request, locations, realm);
-      // Promise.resolve: a stand-in verifier may answer with a value or another library's promise; ours passes as is.
-      if (token !== undefined) return Promise.resolve(verifier.verify(token));
+      // Promise.resolve: a stand-in verifier may answer with a value or another library's promise.
+      if (token !== undefined) return verifyNow !== undefined ? verifyNow(token) : Promise.resolve(verifier.verify(token));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -8,12 +8,23 @@ import { TokenCache } from './token-cache.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
 import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './verify.js';
 
-/** Verifiers made here; see `isCreatedVerifier`. */
-const createdVerifiers = new WeakSet<object>();
+/**
+ * `verify` without the promise where the answer is already known: the identity itself, or a throw of the
+ * `AuthError`; a promise only while a key is being fetched.
+ */
+export type ImmediateVerify<C extends object> = (token: string) => Identity<C> | Promise<Identity<C>>;
+
+/** Verifiers made here, with their immediate form; see `immediateVerifyOf`. */
+const createdVerifiers = new WeakMap<object, ImmediateVerify<object>>();
 
 /** True for a verifier made by `createVerifier` (rather than an application's stand-in with the same methods). */
 export function isCreatedVerifier(verifier: object): boolean {
   return createdVerifiers.has(verifier);
+}
+
+/** The immediate form of a verifier made by `createVerifier`, for the request path; undefined for a stand-in. */
+export function immediateVerifyOf<C extends object>(verifier: Verifier<C>): ImmediateVerify<C> | undefined {
+  return createdVerifiers.get(verifier) as ImmediateVerify<C> | undefined;
 }
 
 function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions): KeySource {
@@ -75,16 +86,17 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     return verified.identity;
   }
 
-  function verifyUncached(token: string, cacheKey: string | undefined): Promise<Identity<C>> {
+  /** Throws the AuthError when the answer is known at once; a promise only while a key is being fetched. */
+  function verifyUncached(token: string, cacheKey: string | undefined): Identity<C> | Promise<Identity<C>> {
     const observed: ObservedToken = {};
     let outcome: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
       outcome = verifyAccessToken<C>(token, context, observed);
     } catch (error) {
-      return Promise.reject(rejection(error, observed));
+      throw rejection(error, observed);
     }
-    // The key was at hand (nearly always): one settled promise, nothing else allocated for the caller.
-    if (!(outcome instanceof Promise)) return Promise.resolve(accept(outcome, cacheKey));
+    // The key was at hand (nearly always): the answer, with no promise at all.
+    if (!(outcome instanceof Promise)) return accept(outcome, cacheKey);
     const pending = outcome.then(
       (verified) => accept(verified, cacheKey),
       (error: unknown) => {
@@ -103,6 +115,16 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
   // that only ever sees cached tokens; past maxStale the hit is not served (the full pipeline then fails closed).
   const isServable = (identity: Identity<object>): boolean => context.sourceFor(identity.issuer)?.maintain() === true;
 
+  function verifyNow(token: string): Identity<C> | Promise<Identity<C>> {
+    if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {
+      return verifyUncached(token, undefined);
+    }
+    const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
+    if (cached !== undefined && isServable(cached)) return cached as Identity<C>;
+    const cacheKey = hashed ?? TokenCache.keyFor(token);
+    return inFlight.get(cacheKey) ?? verifyUncached(token, cacheKey);
+  }
+
   const verifier: Verifier<C> = {
     realm,
     cached(token: string): Identity<C> | undefined {
@@ -111,13 +133,12 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       return identity !== undefined && isServable(identity) ? (identity as Identity<C>) : undefined;
     },
     verify(token: string): Promise<Identity<C>> {
-      if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {
-        return verifyUncached(token, undefined);
+      try {
+        const answer = verifyNow(token);
+        return answer instanceof Promise ? answer : Promise.resolve(answer);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
-      if (cached !== undefined && isServable(cached)) return Promise.resolve(cached as Identity<C>);
-      const cacheKey = hashed ?? TokenCache.keyFor(token);
-      return inFlight.get(cacheKey) ?? verifyUncached(token, cacheKey);
     },
     async ready(): Promise<void> {
       await Promise.all([...sources.values()].map((source) => source.ready()));
@@ -131,6 +152,6 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       cache?.clear();
     },
   };
-  createdVerifiers.add(verifier);
+  createdVerifiers.set(verifier, verifyNow as ImmediateVerify<object>);
   return verifier;
 }

@@ -71,12 +71,24 @@ describe('the request authenticator with a hot token', () => {
     const result = authenticate({ headers: { authorization: `Bearer ${token}` }, rawHeaders: ['Authorization', `Bearer ${token}`] });
     expect(result).not.toBeInstanceOf(Promise);
     expect(result).toBe(identity);
-    // Other legal spellings take the full path and reach the same answer.
+    // Other legal spellings take the full path (the header parsed, the cache looked up by hash) to the same answer.
     for (const header of [`bearer ${token}`, `BEARER ${token}`, `Bearer ${token} `, ` Bearer ${token}`]) {
-      const other = authenticate({ headers: { authorization: header } });
-      expect(other).toBeInstanceOf(Promise);
-      await expect(other).resolves.toBe(identity);
+      expect(await authenticate({ headers: { authorization: header } })).toBe(identity);
     }
+  });
+
+  it('answers a token verified at once (key held) without a promise too, and a refusal always as a rejected promise', async () => {
+    const verifier = newVerifier();
+    await verifier.verify(await sign(key)); // the first token imports the key (asynchronously, once)
+    const authenticate = createRequestAuthenticator(verifier);
+    const fresh = authenticate({ headers: { authorization: `Bearer ${await sign(key)}` } });
+    expect(fresh).not.toBeInstanceOf(Promise);
+    expect(fresh).toMatchObject({ issuer: ISSUER });
+    const refused = authenticate({ headers: { authorization: `Bearer ${await sign(key, { aud: 'someone-else' })}` } });
+    expect(refused).toBeInstanceOf(Promise);
+    expect(await reasonOf(refused)).toBe('audience_mismatch');
+    // verify() itself keeps its contract: always a promise.
+    expect(verifier.verify(await sign(key))).toBeInstanceOf(Promise);
   });
 
   it('still refuses what the full path refuses: two Authorization headers, an illegal spelling, a second location', async () => {
