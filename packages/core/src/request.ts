@@ -2,7 +2,7 @@ import { AuthError, AuthConfigError, type AuthErrorStatus } from './errors.js';
 import { extractBearer } from './bearer.js';
 import type { Identity } from './identity.js';
 import type { Verifier } from './verifier-types.js';
-import { immediateVerifyOf, isCreatedVerifier } from './verifier.js';
+import { immediateVerifyOf } from './verifier.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {
@@ -154,14 +154,13 @@ export function createRequestAuthenticator<C extends object>(
   const optional = options.optional === true;
   const realm = verifier.realm;
   const headerOnly = locations.header && !locations.cookie && !locations.query && !locations.body;
-  // Only a verifier made by createVerifier is trusted to answer `cached` with an identity or undefined: a stand-in's
-  // answer (a thenable, say) taken for an identity would let the request through.
-  const cached = headerOnly && isCreatedVerifier(verifier) && verifier.cached !== undefined ? verifier.cached.bind(verifier) : undefined;
-  // Ours answers a token verified at once without a promise (a throw for a refusal, caught below); a stand-in's
-  // answer always goes through Promise.resolve.
+  // Only a verifier made by createVerifier is trusted to answer without a promise (`cached`, and `verifyNow`, which
+  // throws a refusal, caught below): a stand-in's answer (a thenable, say) taken for an identity would let the
+  // request through, so a stand-in's answers always go through Promise.resolve.
   const verifyNow = immediateVerifyOf(verifier);
-  // Not an async function: the verifier's promise is handed back as is, saving a promise and its microtask hop
-  // on every request. Synchronous failures still come back as a rejected promise, never as a throw.
+  const cached = headerOnly && verifyNow !== undefined && verifier.cached !== undefined ? verifier.cached.bind(verifier) : undefined;
+  // Not an async function: an answer known at once comes back as is, with no promise and no microtask hop.
+  // Failures still come back as a rejected promise, never as a throw.
   return (request) => {
     // try: a verifier passed in by the application may throw where it should reject; the answer is the same.
     try {

@@ -17,12 +17,10 @@ export type ImmediateVerify<C extends object> = (token: string) => Identity<C> |
 /** Verifiers made here, with their immediate form; see `immediateVerifyOf`. */
 const createdVerifiers = new WeakMap<object, ImmediateVerify<object>>();
 
-/** True for a verifier made by `createVerifier` (rather than an application's stand-in with the same methods). */
-export function isCreatedVerifier(verifier: object): boolean {
-  return createdVerifiers.has(verifier);
-}
-
-/** The immediate form of a verifier made by `createVerifier`, for the request path; undefined for a stand-in. */
+/**
+ * The immediate form of a verifier made by `createVerifier`, for the request path; undefined for anything else (an
+ * application's stand-in with the same methods).
+ */
 export function immediateVerifyOf<C extends object>(verifier: Verifier<C>): ImmediateVerify<C> | undefined {
   return createdVerifiers.get(verifier) as ImmediateVerify<C> | undefined;
 }
@@ -122,7 +120,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
     if (cached !== undefined && isServable(cached)) return cached as Identity<C>;
     const cacheKey = hashed ?? TokenCache.keyFor(token);
-    return inFlight.get(cacheKey) ?? verifyUncached(token, cacheKey);
+    return (inFlight.size === 0 ? undefined : inFlight.get(cacheKey)) ?? verifyUncached(token, cacheKey);
   }
 
   const verifier: Verifier<C> = {
