@@ -47,8 +47,8 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
 
-  // A cached token is answered synchronously: next() right away, no promise. Otherwise one async function and no
-  // per-request closures. Neither ever rejects: every failure is answered or handed to next(err) here, because
+  // An answer known at once (a cached token, or a key already held) goes on synchronously: next() right away, no
+  // promise. Otherwise one async function and no per-request closures. Neither ever rejects: every failure is answered or handed to next(err) here, because
   // Express 4 ignores a rejected promise from a middleware.
   function authenticateRequest(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     (req as RequestWithContext)[AUTH_CONTEXT] = context;

@@ -132,8 +132,9 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
 
   /**
    * The one hook, at the plugin's place among the scope's hooks (hooks registered after it can rely on `request.auth`,
-   * and never run for a refused request). A callback hook rather than an async one: a cached token is then accepted
-   * synchronously, with no promise at all; any other costs one promise reaction.
+   * and never run for a refused request). A callback hook rather than an async one: a token whose answer is known at
+   * once (cached, or its key already held) is then accepted synchronously, with no promise at all; any other costs
+   * one promise reaction.
    */
   function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const config = request.routeOptions.config as unknown as RouteConfig;
