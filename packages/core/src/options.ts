@@ -1,8 +1,11 @@
 import type { JSONWebKeySet } from 'jose';
-import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js';
-import { AuthConfigError, DEFAULT_REALM } from './errors.js';
+import { normalizeAlgorithms, type Algorithm } from './keys/algorithms.js';
+import { fail, nonEmptyStrings, nonNegativeSeconds, positiveInteger } from './config/validate.js';
+import { normalizeJwksOptions } from './keys/jwks-options.js';
+import { normalizeTyp } from './token/typ.js';
+import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
-import { DEFAULT_SCOPE_CLAIMS } from './scopes.js';
+import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
@@ -117,63 +120,11 @@ export interface NormalizedOptions {
   onEvent: (event: KeySourceEvent) => void;
 }
 
-export const JWKS_DEFAULTS: Required<JwksOptions> = {
-  timeout: 5,
-  maxResponseBytes: 256 * 1024,
-  maxAge: 600,
-  minAge: 60,
-  maxStale: 3600,
-  burst: 3,
-  cooldown: 30,
-  negativeCacheTtl: 5,
-};
-
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 const DEFAULT_CLOCK_TOLERANCE = 5;
 const DEFAULT_CACHE_ENTRIES = 10_000;
 // RFC 7230 qdtext without quote and backslash: what can sit inside realm="..." without escaping surprises.
 const REALM_CHARS = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
-
-function fail(message: string): never {
-  throw new AuthConfigError(`authgate: ${message}`);
-}
-
-function nonNegativeSeconds(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    fail(`${name} must be a finite, non-negative number of seconds (got ${String(value)})`);
-  }
-  return value;
-}
-
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(`${name} must be a positive integer (got ${String(value)})`);
-  return value;
-}
-
-function nonEmptyStrings(name: string, value: unknown): string[] {
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) fail(`${name} must name at least one value (use null to skip the check on purpose)`);
-  for (const item of list) if (typeof item !== 'string' || item === '') fail(`${name} values must be non-empty strings`);
-  return list as string[];
-}
-
-function normalizeAlgorithms(value: unknown): Set<Algorithm> {
-  if (!Array.isArray(value) || value.length === 0) {
-    fail("algorithms is required: list the signing algorithms your identity provider uses, e.g. ['RS256']");
-  }
-  const algorithms = new Set<Algorithm>();
-  for (const alg of value) {
-    if (typeof alg === 'string' && alg.toLowerCase() === 'none') fail('algorithms must not contain "none": unsigned tokens are never accepted');
-    if (typeof alg === 'string' && /^HS\d+$/i.test(alg)) {
-      fail(`algorithms must not contain ${alg}: HMAC with a public key set lets anyone forge tokens (algorithm confusion)`);
-    }
-    if (!isSupportedAlgorithm(alg)) fail(`unsupported algorithm ${JSON.stringify(alg)}; supported: ${SUPPORTED_ALGORITHMS.join(', ')}`);
-    algorithms.add(alg);
-  }
-  return algorithms;
-}
 
 function normalizeIssuers(options: VerifierOptions): NormalizedOptions['issuers'] {
   if (options.jwks !== undefined && options.jwksUri !== undefined) fail('give either jwks or jwksUri, not both');
@@ -205,36 +156,6 @@ function normalizeIssuers(options: VerifierOptions): NormalizedOptions['issuers'
       jwks: config.jwks ?? (typeof entry === 'string' ? options.jwks : undefined),
     };
   });
-}
-
-function normalizeTyp(value: VerifierOptions['typ']): Set<string> | undefined {
-  if (value === undefined) return undefined;
-  return new Set(nonEmptyStrings('typ', value).map(canonicalTyp));
-}
-
-/** RFC 7515 §4.1.9: `typ` is a media type that may omit `application/`; media types compare case-insensitively. */
-export function canonicalTyp(typ: string): string {
-  const lower = typ.toLowerCase();
-  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
-}
-
-function normalizeJwksOptions(value: JwksOptions | undefined): Required<JwksOptions> {
-  const given = value ?? {};
-  const jwks: Required<JwksOptions> = {
-    timeout: nonNegativeSeconds('jwksOptions.timeout', given.timeout, JWKS_DEFAULTS.timeout),
-    maxResponseBytes: positiveInteger('jwksOptions.maxResponseBytes', given.maxResponseBytes, JWKS_DEFAULTS.maxResponseBytes),
-    maxAge: nonNegativeSeconds('jwksOptions.maxAge', given.maxAge, JWKS_DEFAULTS.maxAge),
-    minAge: nonNegativeSeconds('jwksOptions.minAge', given.minAge, JWKS_DEFAULTS.minAge),
-    maxStale: nonNegativeSeconds('jwksOptions.maxStale', given.maxStale, JWKS_DEFAULTS.maxStale),
-    burst: positiveInteger('jwksOptions.burst', given.burst, JWKS_DEFAULTS.burst),
-    cooldown: nonNegativeSeconds('jwksOptions.cooldown', given.cooldown, JWKS_DEFAULTS.cooldown),
-    negativeCacheTtl: nonNegativeSeconds('jwksOptions.negativeCacheTtl', given.negativeCacheTtl, JWKS_DEFAULTS.negativeCacheTtl),
-  };
-  if (jwks.timeout === 0) fail('jwksOptions.timeout must be above 0 seconds');
-  // A zero cooldown would let a flood of unknown kids refetch without limit: the provider becomes the victim.
-  if (jwks.cooldown === 0) fail('jwksOptions.cooldown must be above 0 seconds');
-  if (jwks.minAge > jwks.maxAge) fail('jwksOptions.minAge must not exceed jwksOptions.maxAge');
-  return jwks;
 }
 
 /** Validates everything once, at construction; every message says what to fix. */

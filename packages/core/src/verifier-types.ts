@@ -1,5 +1,5 @@
 import type { Identity } from './identity.js';
-import type { KeySourceHealth } from './key-source.js';
+import type { KeySourceHealth } from './keys/key-source.js';
 
 export interface VerifierHealth {
   /** True when every issuer's key source can verify tokens right now. For readiness probes. */

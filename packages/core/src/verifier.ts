@@ -1,12 +1,12 @@
 import { AuthError, isAuthError } from './errors.js';
 import type { Identity } from './identity.js';
-import type { KeySource } from './key-source.js';
+import type { KeySource } from './keys/key-source.js';
 import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
-import { RemoteKeySource } from './remote-jwks.js';
-import { StaticKeySource } from './static-jwks.js';
-import { TokenCache } from './token-cache.js';
+import { RemoteKeySource } from './keys/remote-jwks.js';
+import { StaticKeySource } from './keys/static-jwks.js';
+import { TokenCache } from './cache/token-cache.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
-import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './verify.js';
+import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './token/verify.js';
 
 /**
  * `verify` without the promise where the answer is already known: the identity itself, or a throw of the

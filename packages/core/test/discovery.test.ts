@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { discoverJwksUri, discoveryUrls } from '../src/discovery.js';
+import { discoverJwksUri, discoveryUrls } from '../src/keys/discovery.js';
 import { AuthConfigError, AuthError } from '../src/errors.js';
-import { KeySourceFetchError } from '../src/fetch-json.js';
-import { RemoteKeySource } from '../src/remote-jwks.js';
+import { KeySourceFetchError } from '../src/net/fetch-json.js';
+import { RemoteKeySource } from '../src/keys/remote-jwks.js';
 import {
   DEFAULT_JWKS, makeKey, manualClock, recordingEvents, recordingLogger, sendJson, settle, startTestServer,
   type TestKey, type TestServer,

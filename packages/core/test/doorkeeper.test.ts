@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Doorkeeper } from '../src/doorkeeper.js';
+import { Doorkeeper } from '../src/cache/doorkeeper.js';
 
 // Keys as the token cache makes them: base64url SHA-256.
 const randomKey = (): string => hash('sha256', randomBytes(16), 'base64url');

@@ -5,7 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { JWKS_DEFAULTS, type AuthLogger, type JwksOptions } from '../src/options.js';
+import type { AuthLogger, JwksOptions } from '../src/options.js';
+import { JWKS_DEFAULTS } from '../src/keys/jwks-options.js';
 import type { KeySourceEvent } from '../src/events.js';
 
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;

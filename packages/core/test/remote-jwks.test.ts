@@ -3,7 +3,7 @@ import { jwtVerify } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthConfigError, AuthError } from '../src/errors.js';
 import type { JwksOptions } from '../src/options.js';
-import { RemoteKeySource, type RemoteKeySourceOptions } from '../src/remote-jwks.js';
+import { RemoteKeySource, type RemoteKeySourceOptions } from '../src/keys/remote-jwks.js';
 import {
   DEFAULT_JWKS, makeKey, manualClock, recordingEvents, recordingLogger, refusedUrl, sendJson, serveJwks, settle,
   sleep, startTestServer, until, type Handler, type TestKey, type TestServer,

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthConfigError, AuthError } from '../src/errors.js';
-import { StaticKeySource } from '../src/static-jwks.js';
+import { StaticKeySource } from '../src/keys/static-jwks.js';
 import { makeKey, recordingLogger, settle, type TestKey } from './remote-helpers.js';
 
 let keyA: TestKey;

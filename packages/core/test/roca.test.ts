@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasRocaFingerprint } from '../src/roca.js';
+import { hasRocaFingerprint } from '../src/keys/roca.js';
 
 // The ROCA key of Wycheproof's JWK vectors (test group of tc7), read from the suite's copy of the vectors.
 const vectors = JSON.parse(

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Doorkeeper } from './doorkeeper.js';
-import type { Identity } from './identity.js';
+import type { Identity } from '../identity.js';
 
 const HOT_ENTRIES = 1024;
 

@@ -1,5 +1,5 @@
 import { constants, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
-import type { Algorithm } from './algorithms.js';
+import type { Algorithm } from '../keys/algorithms.js';
 
 /**
  * How node:crypto checks each JWS algorithm (RFC 7518 §3). Keys are imported and vetted by jose (see key-set.ts);

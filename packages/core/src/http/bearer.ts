@@ -1,4 +1,4 @@
-import { AuthError, DEFAULT_REALM } from './errors.js';
+import { AuthError, DEFAULT_REALM } from '../errors.js';
 
 // RFC 7230 token (auth-scheme) and RFC 7235 token68 (the credentials).
 const CREDENTIALS = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?: +(.*))?$/s;

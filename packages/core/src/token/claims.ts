@@ -1,5 +1,5 @@
-import { AuthError } from './errors.js';
-import type { NormalizedOptions } from './options.js';
+import { AuthError } from '../errors.js';
+import type { NormalizedOptions } from '../options.js';
 
 /**
  * Claim rules, applied to a payload whose signature has been verified and whose claim types have been checked

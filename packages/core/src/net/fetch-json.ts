@@ -1,4 +1,4 @@
-import { AuthConfigError } from './errors.js';
+import { AuthConfigError } from '../errors.js';
 
 /**
  * One bounded GET of a JSON document (a JWK Set or a discovery document).

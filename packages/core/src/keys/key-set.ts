@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { importJWK } from 'jose';
 import type { Algorithm } from './algorithms.js';
-import { AuthError } from './errors.js';
+import { AuthError } from '../errors.js';
 import { keyFitsAlgorithm, type UsableJwk } from './jwk.js';
 import type { VerificationKey } from './key-source.js';
 

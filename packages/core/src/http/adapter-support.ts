@@ -1,7 +1,7 @@
-import { AuthConfigError } from './errors.js';
-import type { VerifierOptions } from './options.js';
-import { createVerifier } from './verifier.js';
-import type { Verifier } from './verifier-types.js';
+import { AuthConfigError } from '../errors.js';
+import type { VerifierOptions } from '../options.js';
+import { createVerifier } from '../verifier.js';
+import type { Verifier } from '../verifier-types.js';
 
 /** The verifier an adapter uses, and whether the adapter created it (then it also closes it). */
 export interface ResolvedVerifier<C extends object> {

@@ -1,9 +1,9 @@
 import type { Algorithm } from './algorithms.js';
-import { AuthConfigError, AuthError } from './errors.js';
+import { AuthConfigError, AuthError } from '../errors.js';
 import { KeySetFormatError, selectUsableKeys } from './jwk.js';
 import { KeySet, keyLookupError } from './key-set.js';
 import type { KeySource, KeySourceHealth, VerificationKey } from './key-source.js';
-import type { AuthLogger } from './options.js';
+import type { AuthLogger } from '../options.js';
 
 export interface StaticKeySourceOptions {
   issuer: string | null;

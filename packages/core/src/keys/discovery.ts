@@ -1,5 +1,5 @@
-import { AuthConfigError } from './errors.js';
-import { assertFetchableUrl, fetchJson, KeySourceFetchError, redactUrl, urlPolicyViolation } from './fetch-json.js';
+import { AuthConfigError } from '../errors.js';
+import { assertFetchableUrl, fetchJson, KeySourceFetchError, redactUrl, urlPolicyViolation } from '../net/fetch-json.js';
 
 /**
  * Finds an issuer's `jwks_uri` from its metadata: OpenID Connect Discovery 1.0 first, then RFC 8414 (OAuth 2.0

@@ -1,12 +1,13 @@
-import type { Algorithm } from './algorithms.js';
+import type { Algorithm } from '../keys/algorithms.js';
 import { checkClaims } from './claims.js';
-import { AuthError } from './errors.js';
-import type { Identity, RegisteredClaims } from './identity.js';
-import type { KeySource, VerificationKey } from './key-source.js';
-import { canonicalTyp, type NormalizedOptions } from './options.js';
-import { readScopes } from './scopes.js';
+import { AuthError } from '../errors.js';
+import type { Identity, RegisteredClaims } from '../identity.js';
+import type { KeySource, VerificationKey } from '../keys/key-source.js';
+import type { NormalizedOptions } from '../options.js';
+import { canonicalTyp } from './typ.js';
+import { readScopes } from '../guards/scopes.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
-import { decodeToken, type DecodedToken } from './token.js';
+import { decodeToken, type DecodedToken } from './decode.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
 export interface VerifiedToken<C extends object> {

@@ -1,8 +1,8 @@
-import { AuthError, AuthConfigError, type AuthErrorStatus } from './errors.js';
+import { AuthError, AuthConfigError, type AuthErrorStatus } from '../errors.js';
 import { extractBearer } from './bearer.js';
-import type { Identity } from './identity.js';
-import type { Verifier } from './verifier-types.js';
-import { immediateVerifyOf } from './verifier.js';
+import type { Identity } from '../identity.js';
+import type { Verifier } from '../verifier-types.js';
+import { immediateVerifyOf } from '../verifier.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {

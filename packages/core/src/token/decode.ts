@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { AuthError } from '../errors.js';
 
 /** The decoded, not yet verified, parts of a compact JWS. Only used to route to a key; never trusted alone. */
 export interface DecodedToken {

@@ -1,3 +1,5 @@
+import { fail } from '../config/validate.js';
+
 /**
  * The asymmetric JWS algorithms authgate verifies, and the key each one must be verified with.
  * HMAC (HS*) is absent on purpose: with a public JWKS an HMAC "secret" would be public (algorithm confusion).
@@ -35,3 +37,20 @@ export function isSupportedAlgorithm(alg: unknown): alg is Algorithm {
 
 /** RSA keys below this modulus size are refused (NIST SP 800-131A). */
 export const MIN_RSA_MODULUS_BITS = 2048;
+
+/** The configured algorithm allowlist: asymmetric, supported, never `none`. */
+export function normalizeAlgorithms(value: unknown): Set<Algorithm> {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail("algorithms is required: list the signing algorithms your identity provider uses, e.g. ['RS256']");
+  }
+  const algorithms = new Set<Algorithm>();
+  for (const alg of value) {
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') fail('algorithms must not contain "none": unsigned tokens are never accepted');
+    if (typeof alg === 'string' && /^HS\d+$/i.test(alg)) {
+      fail(`algorithms must not contain ${alg}: HMAC with a public key set lets anyone forge tokens (algorithm confusion)`);
+    }
+    if (!isSupportedAlgorithm(alg)) fail(`unsupported algorithm ${JSON.stringify(alg)}; supported: ${SUPPORTED_ALGORITHMS.join(', ')}`);
+    algorithms.add(alg);
+  }
+  return algorithms;
+}

@@ -1,5 +1,5 @@
-import { AuthConfigError, AuthError, DEFAULT_REALM } from './errors.js';
-import type { Identity } from './identity.js';
+import { AuthConfigError, AuthError, DEFAULT_REALM } from '../errors.js';
+import type { Identity } from '../identity.js';
 
 export type ScopeMode = 'all' | 'any';
 
