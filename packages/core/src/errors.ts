@@ -176,5 +176,10 @@ export function renderChallenge(
 
 /** Thrown at construction for invalid configuration; the message says what to fix. Never thrown per request. */
 export class AuthConfigError extends Error {
-  override readonly name = 'AuthConfigError';
+  override readonly name: string = 'AuthConfigError';
+
+  /** Every message starts with the one prefix, `authgate: `, whoever throws it. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message.startsWith('authgate: ') ? message : `authgate: ${message}`, options);
+  }
 }

@@ -33,4 +33,17 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly kid: string | undefined;
   /** Protected header `alg` (always one of the configured algorithms). */
   readonly alg: string;
+  /** The whole verified protected header. */
+  readonly header: Readonly<Record<string, unknown>>;
+  /**
+   * The raw access token, to forward to a downstream API. Not enumerable, so logging, spreading or serializing an
+   * identity never prints it (`JSON.stringify(identity)` and `{ ...identity }` leave it out); read it by name.
+   */
+  readonly token: string;
+}
+
+/** Adds `header`, and `token` as a non-enumerable property, to an identity before it is frozen. */
+export function withToken<T extends object>(decoded: { token: string; header: Readonly<Record<string, unknown>> }, identity: T): T & { header: Readonly<Record<string, unknown>>; token: string } {
+  const complete = Object.assign(identity, { header: Object.freeze(decoded.header) });
+  return Object.defineProperty(complete, 'token', { value: decoded.token, enumerable: false }) as T & { header: Readonly<Record<string, unknown>>; token: string };
 }

@@ -6,7 +6,8 @@ import { normalizeTyp } from './token/typ.js';
 import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
-import { getDefaultLogger } from './logger.js';
+import { getDefaultLogger, SILENT_LOGGER } from './logger.js';
+import { checkVerifierOptionNames } from './config/option-keys.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -92,8 +93,11 @@ export interface VerifierOptions {
    * of a hand-off per token; size the pool with `UV_THREADPOOL_SIZE`. Cached tokens never reach either.
    */
   verifyInThreadPool?: boolean;
-  /** A pino logger (or anything with the same methods). Default: a silent pino logger (`AUTHGATE_LOG_LEVEL=warn` turns it on). */
-  logger?: AuthLogger;
+  /**
+   * A pino logger (or anything with the same methods), or `false` to silence authgate. Default: pino to stderr at
+   * `warn` (`AUTHGATE_LOG_LEVEL` changes the level): key-source outages and recoveries are printed, once per change.
+   */
+  logger?: AuthLogger | false;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
   onEvent?: (event: KeySourceEvent) => void;
 }
@@ -161,6 +165,7 @@ function normalizeIssuers(options: VerifierOptions): NormalizedOptions['issuers'
 /** Validates everything once, at construction; every message says what to fix. */
 export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
   if (options === null || typeof options !== 'object') fail('options are required: { issuer, audience, algorithms, jwksUri | jwks }');
+  checkVerifierOptionNames(options);
   const issuers = normalizeIssuers(options);
   if (options.audience === undefined) {
     fail('audience is required: the identifier of this API in your identity provider (or null to skip the check on purpose)');
@@ -173,7 +178,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     ? false
     : { maxEntries: positiveInteger('cache.maxEntries', options.cache?.maxEntries, DEFAULT_CACHE_ENTRIES) };
   const maxTokenAge = options.maxTokenAge === undefined ? undefined : nonNegativeSeconds('maxTokenAge', options.maxTokenAge, 0);
-  const logger = options.logger ?? getDefaultLogger();
+  const logger = options.logger === false ? SILENT_LOGGER : options.logger ?? getDefaultLogger();
   return {
     issuers,
     issuerAllowlist: options.issuer === null ? null : new Set(issuers.map((entry) => entry.issuer as string)),

@@ -14,8 +14,9 @@ describe('the default logger', () => {
     delete process.env.AUTHGATE_LOG_LEVEL;
   });
 
-  it('is a silent pino logger unless AUTHGATE_LOG_LEVEL turns it on', async () => {
-    expect((await defaultLogger(undefined)).level).toBe('silent');
-    expect((await defaultLogger('warn')).level).toBe('warn');
+  it('is a pino logger at warn (outages are visible) unless AUTHGATE_LOG_LEVEL says otherwise', async () => {
+    expect((await defaultLogger(undefined)).level).toBe('warn');
+    expect((await defaultLogger('silent')).level).toBe('silent');
+    expect((await defaultLogger('debug')).level).toBe('debug');
   });
 });

@@ -1,6 +1,9 @@
 import {
   AuthConfigError,
+  checkAdapterOptionNames,
   createRequestAuthenticator,
+  keysOf,
+  type OptionKeys,
   resolveVerifier,
   type Identity,
   type TokenLocations,
@@ -21,6 +24,9 @@ export interface AdapterOptions {
   passErrors?: boolean;
 }
 
+/** The Express adapter's own option names (unknown names are refused with a suggestion). */
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true };
+
 type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
 
 /**
@@ -36,12 +42,17 @@ export interface JwtAuthMiddleware<C extends object = AuthClaims> extends Reques
 
 /**
  * Authenticates every request it sees: attaches `req.auth` and calls `next()`, or answers the RFC 6750 error.
- * Options are validated here, once: bad options throw `AuthConfigError` while the app is being set up.
+ * Options are validated here, once: bad options throw `AuthConfigError` while the app is being set up. With no
+ * options (or some left out), `issuer`, `audience`, `algorithms` and `jwksUri` come from `AUTHGATE_ISSUER`,
+ * `AUTHGATE_AUDIENCE`, `AUTHGATE_ALGORITHMS` and `AUTHGATE_JWKS_URI`; explicit options win.
  */
-export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C>): JwtAuthMiddleware<C> {
+export function jwtAuth<C extends object = AuthClaims>(): JwtAuthMiddleware<C>;
+export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C>): JwtAuthMiddleware<C>;
+export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C> = {} as JwtAuthOptions<C>): JwtAuthMiddleware<C> {
   if (options === null || typeof options !== 'object') {
-    throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier }');
+    throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set)');
   }
+  checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
   const { optional, tokenLocations, passErrors, verifier: given, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
   const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });

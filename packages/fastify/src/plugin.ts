@@ -1,5 +1,8 @@
 import {
   AuthConfigError,
+  checkAdapterOptionNames,
+  keysOf,
+  type OptionKeys,
   createRequestAuthenticator,
   resolveVerifier,
   type Identity,
@@ -20,23 +23,29 @@ import {
   type RouteConfig,
   type RouteRecord,
 } from './refuse.js';
-import type { AuthClaims, JwtAuthOptions, RouteAuth } from './index.js';
+import type { AdapterOptions, AuthClaims, JwtAuthOptions, RouteAuth } from './index.js';
 
 function validateRouteAuth(value: unknown, url: string): void {
   if (!ROUTE_AUTH_VALUES.has(value)) {
-    throw new AuthConfigError(`@authgate/fastify: route ${url}: config.auth must be true, false, 'optional' or 'required' (got ${JSON.stringify(value)})`);
+    throw new AuthConfigError(`authgate: @authgate/fastify: route ${url}: config.auth must be true, false, 'optional' or 'required' (got ${JSON.stringify(value)})`);
   }
 }
+
+/** The plugin's own option names (unknown names are refused with a suggestion). */
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true };
 
 const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, options) => {
   if (fastify.hasRequestDecorator('auth')) {
     throw new AuthConfigError(
-      '@authgate/fastify: request.auth is already decorated here: register the plugin once per scope chain (a parent registration already protects child scopes)',
+      'authgate: @authgate/fastify: request.auth is already decorated here: register the plugin once per scope chain (a parent registration already protects child scopes)',
     );
   }
-  if (options === null || typeof options !== 'object') throw new AuthConfigError('@authgate/fastify: options are required');
+  if (options === null || typeof options !== 'object') throw new AuthConfigError('authgate: @authgate/fastify: options must be an object');
+  checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
   const { optional: optionalByDefault, tokenLocations, verifier: given, ...verifierOptions } = options;
-  const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', { logger: fastify.log });
+  // Fastify's logger when the application turned it on (a disabled one has no level and would hide outages).
+  const defaults = typeof fastify.log.level === 'string' ? { logger: fastify.log } : {};
+  const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', defaults);
   const required = createRequestAuthenticator(verifier, { tokenLocations });
   const optional = createRequestAuthenticator(verifier, { tokenLocations, optional: true });
   const byDefault = optionalByDefault === true ? optional : required;

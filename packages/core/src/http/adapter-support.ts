@@ -1,4 +1,5 @@
 import { AuthConfigError } from '../errors.js';
+import { verifierOptionsFromEnv } from '../config/env.js';
 import type { VerifierOptions } from '../options.js';
 import { createVerifier } from '../verifier.js';
 import type { Verifier } from '../verifier-types.js';
@@ -21,15 +22,17 @@ export function resolveVerifier<C extends object>(
   defaults: Partial<VerifierOptions> = {},
 ): ResolvedVerifier<C> {
   if (given === undefined) {
-    const options = { ...defaults, ...withoutUndefined(verifierOptions) } as VerifierOptions;
+    const explicit = withoutUndefined(verifierOptions);
+    // Explicit options win over AUTHGATE_* variables, which win over the adapter's defaults.
+    const options = { ...defaults, ...verifierOptionsFromEnv(explicit), ...explicit } as VerifierOptions;
     return { verifier: createVerifier<C>(options), owned: true };
   }
   if (given === null || typeof given.verify !== 'function' || typeof given.realm !== 'string') {
-    throw new AuthConfigError(`${adapter}: verifier must be a Verifier, as createVerifier() returns`);
+    throw new AuthConfigError(`authgate: ${adapter}: verifier must be a Verifier, as createVerifier() returns`);
   }
   const ignored = Object.keys(withoutUndefined(verifierOptions));
   if (ignored.length > 0) {
-    throw new AuthConfigError(`${adapter}: give either verifier or the verifier's options, not both (got ${ignored.join(', ')}): configure the shared verifier instead`);
+    throw new AuthConfigError(`authgate: ${adapter}: give either verifier or the verifier's options, not both (got ${ignored.join(', ')}): configure the shared verifier instead`);
   }
   return { verifier: given, owned: false };
 }

@@ -3,6 +3,7 @@ import { extractBearer } from './bearer.js';
 import type { Identity } from '../identity.js';
 import type { Verifier } from '../verifier-types.js';
 import { immediateVerifyOf } from '../verifier.js';
+import { checkTokenLocationNames } from '../config/option-keys.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {
@@ -54,6 +55,7 @@ interface ResolvedLocations {
 }
 
 function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
+  checkTokenLocationNames(locations);
   const pick = (value: boolean | string | undefined): string | undefined =>
     value === true ? 'access_token' : typeof value === 'string' && value !== '' ? value : undefined;
   const resolved = {

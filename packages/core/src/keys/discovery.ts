@@ -67,7 +67,7 @@ function jwksUriFrom(document: unknown, issuer: string, url: string, allowInsecu
   if (metadata.issuer !== issuer) {
     // The document's issuer is attacker-reachable text at worst; quoting it (JSON, clipped) keeps logs unambiguous.
     const named = typeof metadata.issuer === 'string' ? JSON.stringify(metadata.issuer.slice(0, 200)) : 'no string issuer';
-    throw fail(`discovery document names issuer ${named}, not the configured ${JSON.stringify(issuer)}`);
+    throw new KeySourceFetchError('issuer_mismatch', redactUrl(url), `discovery document names issuer ${named}, not the configured ${JSON.stringify(issuer)}`);
   }
   if (typeof metadata.jwks_uri !== 'string') throw fail('discovery document has no jwks_uri string');
   let jwksUri: URL;

@@ -1,9 +1,10 @@
 import type { Algorithm } from './algorithms.js';
 import { AuthConfigError, AuthError } from '../errors.js';
+import { AuthStartupError } from '../net/startup-failure.js';
+import { OutageLog } from '../net/outage-log.js';
 import type { KeySourceEvent } from '../events.js';
 import { KeySourceFetchError } from '../net/fetch-json.js';
-import type { KeySet } from './key-set.js';
-import { keyLookupError } from './key-set.js';
+import { keyLookupError, type KeySet } from './key-set.js';
 import { NegativeCache, TokenBucket } from './remote-limits.js';
 import { describeFailure, errorName, KeySetFetcher, type KeySetFetcherOptions } from './remote-fetch.js';
 import { KeySetState } from './remote-state.js';
@@ -12,20 +13,17 @@ import type { AuthLogger } from '../options.js';
 import { resolveKey } from './static-jwks.js';
 
 /**
- * A remote JWK Set (`jwksUri`, or found by discovery), kept fresh without ever letting token traffic turn into
- * traffic against the identity provider:
- * - one fetch at a time (single flight), shared by every lookup that needs it;
- * - an unknown kid refetches at once while a token bucket allows (`burst`, then one per `cooldown`), so a genuine
- *   rotation is picked up on its first token, and a flood of made-up kids costs a bounded number of fetches; a kid
- *   just found missing is refused from a short negative cache;
- * - after max age (server `Cache-Control` within [minAge, maxAge]) the set is refreshed in the background, lazily:
- *   the request that notices serves from the current set; no timers run, so nothing keeps a process alive;
- * - a failed refresh never replaces a good set: the last good set keeps verifying until `maxStale` seconds past its
- *   expiry, retries back off exponentially, and every failure also drains the bucket; past `maxStale`, fail closed.
- * All time comes from `now()` so tests can move the clock; fetch deadlines use real time (they bound real sockets).
+ * A remote JWK Set (`jwksUri`, or found by discovery), kept fresh without letting token traffic turn into traffic
+ * against the identity provider: one fetch at a time, shared; an unknown kid refetches at once while a token bucket
+ * allows (`burst`, then one per `cooldown`), so a rotation is picked up on its first token and a flood of made-up
+ * kids costs a bounded number of fetches, with a short negative cache; past max age (server `Cache-Control` within
+ * [minAge, maxAge]) the set is refreshed lazily in the background (no timers keep a process alive); a failed refresh
+ * never replaces a good set, which keeps verifying until `maxStale` past its expiry, with exponential backoff and a
+ * drained bucket; then fail closed. Time comes from `now()` (tests move it); fetch deadlines use real time.
  */
 
 export interface RemoteKeySourceOptions extends KeySetFetcherOptions {
+  /** Must not throw: `createVerifier` passes the application's hook wrapped (a throw is logged and ignored). */
   onEvent: (event: KeySourceEvent) => void;
   realm: string;
   /** Milliseconds since the epoch; injectable for tests. Default `Date.now`. */
@@ -38,8 +36,6 @@ export interface RemoteKeySourceOptions extends KeySetFetcherOptions {
 
 type RefreshTrigger = Extract<KeySourceEvent, { type: 'jwks_refreshed' }>['trigger'];
 
-const noop = (): void => {};
-
 export class RemoteKeySource implements KeySource {
   private readonly issuer: string | null;
   private readonly fetcher: KeySetFetcher;
@@ -51,6 +47,7 @@ export class RemoteKeySource implements KeySource {
   private readonly negative: NegativeCache;
   private readonly withdrawnListeners: Array<(ids: readonly string[]) => void> = [];
   private readonly closing = new AbortController();
+  private readonly outage: OutageLog;
 
   private inflight: Promise<void> | undefined;
   /** Fetches started so far: tells a lookup whether the fetch in flight began after it arrived. */
@@ -63,6 +60,7 @@ export class RemoteKeySource implements KeySource {
     this.issuer = options.issuer;
     this.fetcher = new KeySetFetcher(options);
     this.logger = options.logger;
+    this.outage = new OutageLog(options.logger, 'fetching the JWKS', 'the last good key set');
     this.realm = options.realm;
     const now = options.now ?? Date.now;
     this.state = new KeySetState({
@@ -73,14 +71,7 @@ export class RemoteKeySource implements KeySource {
     });
     this.limiter = new TokenBucket(options.jwks.burst, options.jwks.cooldown * 1000, now);
     this.negative = new NegativeCache(options.jwks.negativeCacheTtl * 1000, now);
-    const onEvent = options.onEvent;
-    this.emit = (event) => {
-      try {
-        onEvent(event);
-      } catch (error) {
-        this.logger.error({ issuer: this.issuer, event: event.type, err: errorName(error) }, 'authgate: onEvent hook threw');
-      }
-    };
+    this.emit = options.onEvent;
   }
 
   async getKey(kid: string | undefined, alg: Algorithm): Promise<VerificationKey> {
@@ -89,14 +80,14 @@ export class RemoteKeySource implements KeySource {
   }
 
   async ready(): Promise<void> {
-    if (this.closing.signal.aborted) throw new Error(`authgate: the key source for ${this.describeOwner()} is closed`);
+    if (this.closing.signal.aborted) throw new AuthConfigError(`the key source for ${this.describeOwner()} is closed`);
     if (this.state.hasLoaded && !this.state.isDue()) return;
     try {
       // An explicit call: it fetches now, whatever the retry backoff says.
       await this.refresh(this.state.hasLoaded ? this.routineTrigger() : 'startup');
     } catch (error) {
       const where = error instanceof KeySourceFetchError ? error.url : this.fetcher.uri;
-      throw new Error(`authgate: cannot load the signing keys of ${this.describeOwner()} from ${where}: ${describeFailure(error, false)}`, { cause: error });
+      throw new AuthStartupError(`cannot load the signing keys of ${this.describeOwner()}`, error, where);
     }
   }
 
@@ -141,8 +132,8 @@ export class RemoteKeySource implements KeySource {
     if (usable !== undefined) return usable;
     // Cold start, or the last good set is past maxStale: this request has to wait for a fetch, unless one just
     // failed (then the backoff answers, not the provider).
-    if (this.inflight !== undefined) await this.inflight.catch(noop);
-    else if (this.mayFetch()) await this.refresh(!this.state.hasLoaded && this.state.failures === 0 ? 'startup' : this.routineTrigger()).catch(noop);
+    if (this.inflight !== undefined) await this.inflight.catch(() => {});
+    else if (this.mayFetch()) await this.refresh(!this.state.hasLoaded && this.state.failures === 0 ? 'startup' : this.routineTrigger()).catch(() => {});
     const after = this.state.currentSet();
     if (after !== undefined) return after;
     throw this.unavailable();
@@ -164,12 +155,12 @@ export class RemoteKeySource implements KeySource {
         if (waited) break;
         waited = true;
         const answersUs = this.loadsStarted > arrivedAfter;
-        await this.inflight.catch(noop);
+        await this.inflight.catch(() => {});
         fetched = answersUs;
       } else if (this.mayFetch() && this.limiter.tryTake()) {
         fetched = true;
         this.logger.debug({ issuer: this.issuer }, 'authgate: unknown kid, refetching the JWKS');
-        await this.refresh('unknown_kid').catch(noop);
+        await this.refresh('unknown_kid').catch(() => {});
       } else {
         break;
       }
@@ -184,7 +175,7 @@ export class RemoteKeySource implements KeySource {
   private refreshInBackgroundIfDue(): void {
     if (this.inflight !== undefined || !this.state.isDue() || !this.mayFetch()) return;
     // Not awaited: the request that noticed goes on with the current set. Failures are logged in `load`.
-    this.refresh(this.routineTrigger()).catch(noop);
+    this.refresh(this.routineTrigger()).catch(() => {});
   }
 
   /** Single flight: every caller during a fetch gets the same promise. */
@@ -212,6 +203,7 @@ export class RemoteKeySource implements KeySource {
     const { lifetime, withdrawn } = this.state.install(set, serverMaxAge);
     this.negative.forgetAnswered(set);
     this.logger.info({ issuer: this.issuer, uri, keys: set.size, trigger, maxAge: lifetime }, 'authgate: JWKS refreshed');
+    this.outage.succeeded({ issuer: this.issuer, uri, keys: set.size });
     this.emit({ type: 'jwks_refreshed', issuer: this.issuer, uri, keys: set.size, trigger });
     if (withdrawn.length > 0) this.announceWithdrawn(withdrawn, uri);
   }
@@ -234,10 +226,8 @@ export class RemoteKeySource implements KeySource {
     // The unknown-kid fetch already paid its token; any other failed fetch pays one, so an outage cannot be
     // multiplied by unknown kids on top of the retries.
     if (trigger !== 'unknown_kid') this.limiter.drain();
-    this.logger.warn(
-      { issuer: this.issuer, uri, error: description, trigger, failures: this.state.failures, retryInSeconds: Math.round(delayMs / 100) / 10, servingStale },
-      servingStale ? 'authgate: JWKS refresh failed; verifying with the last good key set' : 'authgate: JWKS refresh failed',
-    );
+    const retryInSeconds = Math.round(delayMs / 100) / 10;
+    this.outage.failed({ issuer: this.issuer, uri, error: description, trigger, failures: this.state.failures, retryInSeconds, servingStale }, servingStale);
     this.emit({ type: 'jwks_refresh_failed', issuer: this.issuer, uri, error: description, stale: servingStale });
   }
 

@@ -19,7 +19,8 @@ export type FetchFailureKind =
   | 'connection_failed'
   | 'redirect_refused'
   | 'aborted'
-  | 'bad_document';
+  | 'bad_document'
+  | 'issuer_mismatch';
 
 /**
  * A failed key-source fetch. The message is a short, safe sentence (never any of the response body), so it can go
@@ -213,14 +214,19 @@ async function readBody(url: string, response: Response, maxBytes: number, contr
 }
 
 /** A system error code (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED...) from fetch's cause chain: safe, and says why. */
-function safeCode(error: unknown): string {
+export function systemErrorCode(error: unknown): string | undefined {
   let cause: unknown = error;
   for (let depth = 0; depth < 4 && cause !== null && typeof cause === 'object'; depth += 1) {
     const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return ` (${code})`;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
     cause = (cause as { cause?: unknown }).cause;
   }
-  return '';
+  return undefined;
+}
+
+function safeCode(error: unknown): string {
+  const code = systemErrorCode(error);
+  return code === undefined ? '' : ` (${code})`;
 }
 
 function formatSeconds(seconds: number): string {

@@ -2,6 +2,8 @@ import { AuthError } from '../errors.js';
 
 /** The decoded, not yet verified, parts of a compact JWS. Only used to route to a key; never trusted alone. */
 export interface DecodedToken {
+  /** The token as sent. */
+  token: string;
   header: Readonly<Record<string, unknown>>;
   payload: Readonly<Record<string, unknown>>;
   /** Whether a signature segment is present (checked after `alg`, so `alg: none` gets the clearer reason). */
@@ -58,5 +60,22 @@ export function decodeToken(token: unknown, maxLength: number, realm: string): D
   const payload = decodeJsonObject(payloadSegment, 'payload', realm);
   const signature = signatureSegment === '' ? Buffer.alloc(0) : decodeSegment(signatureSegment, realm);
   const signingInput = Buffer.from(token.slice(0, headerSegment.length + 1 + payloadSegment.length), 'latin1');
-  return { header, payload, signed: signatureSegment !== '', signingInput, signature };
+  return { token, header, payload, signed: signatureSegment !== '', signingInput, signature };
+}
+
+/** What `decodeUnverified` returns: a token's header and payload, exactly as it claims them. */
+export interface UnverifiedToken {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Decodes a compact JWS **without verifying anything**: not the signature, not the issuer, not the expiry. For
+ * debugging and logging only; anyone can write anything in a token. Never decide access on it: use `verify`.
+ * Throws an `AuthError` (`malformed_token`, `token_encrypted`, `token_too_long` past 64 KiB) for a token that is
+ * not a JWS at all.
+ */
+export function decodeUnverified(token: string): UnverifiedToken {
+  const { header, payload } = decodeToken(token, 65_536, 'api');
+  return { header, payload };
 }

@@ -8,6 +8,7 @@ import { canonicalTyp } from './typ.js';
 import { readScopes } from '../guards/scopes.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './decode.js';
+import { withToken } from '../identity.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
 export interface VerifiedToken<C extends object> {
@@ -145,7 +146,7 @@ function identityOf<C extends object>(
   checkClaims(payload, options, Math.floor(context.now() / 1000));
   const claims = payload as RegisteredClaims;
   const aud = claims.aud;
-  const identity: Identity<C> = Object.freeze({
+  const identity: Identity<C> = Object.freeze(withToken(decoded, {
     subject: claims.sub,
     issuer: claims.iss,
     audience: Object.freeze(aud === undefined ? [] : typeof aud === 'string' ? [aud] : [...aud]),
@@ -154,6 +155,6 @@ function identityOf<C extends object>(
     expiresAt: new Date(claims.exp * 1000),
     kid,
     alg,
-  });
+  }));
   return { identity, keyId: key.id };
 }

@@ -1,0 +1,108 @@
+import type { IssuerConfig, JwksOptions, TokenCacheOptions, VerifierOptions } from '../options.js';
+import type { RequestAuthOptions, TokenLocations } from '../http/request.js';
+import { fail } from './validate.js';
+import { describeType, expectObject, keysOf, rejectUnknownKeys, type OptionKeys } from './known-keys.js';
+
+// THE place where every options object of @authgate/core declares its keys. Adding an option to one of these types
+// without adding it here (or the other way round) fails the build: `OptionKeys<T>` must list exactly T's keys.
+// A new options object gets its own record here (or next to its type, exported) and one `rejectUnknownKeys` call
+// where it is validated.
+
+export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
+  issuer: true,
+  audience: true,
+  algorithms: true,
+  jwksUri: true,
+  jwks: true,
+  clockTolerance: true,
+  maxTokenAge: true,
+  typ: true,
+  requiredClaims: true,
+  scopeClaims: true,
+  maxTokenLength: true,
+  realm: true,
+  allowInsecureHttp: true,
+  jwksOptions: true,
+  cache: true,
+  verifyInThreadPool: true,
+  logger: true,
+  onEvent: true,
+};
+
+export const ISSUER_CONFIG_KEYS: OptionKeys<IssuerConfig> = { issuer: true, jwksUri: true, jwks: true };
+
+export const JWKS_OPTION_KEYS: OptionKeys<JwksOptions> = {
+  timeout: true,
+  maxResponseBytes: true,
+  maxAge: true,
+  minAge: true,
+  maxStale: true,
+  burst: true,
+  cooldown: true,
+  negativeCacheTtl: true,
+};
+
+export const TOKEN_CACHE_OPTION_KEYS: OptionKeys<TokenCacheOptions> = { maxEntries: true };
+
+export const TOKEN_LOCATION_KEYS: OptionKeys<TokenLocations> = { header: true, cookie: true, query: true, body: true };
+
+/** What every adapter accepts besides the verifier's options (adapters add their own record to these). */
+export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = { optional: true, tokenLocations: true };
+
+/**
+ * Names and shapes of the verifier's options, before any value is read: unknown keys at every level (with a
+ * suggestion), and objects, booleans and functions of the wrong type (saying what was expected). An adapter checks
+ * its whole options object first (`checkAdapterOptionNames`), so a typo of its own options is caught there.
+ */
+export function checkVerifierOptionNames(options: VerifierOptions): void {
+  rejectUnknownKeys(options, keysOf(VERIFIER_OPTION_KEYS), '');
+  if (Array.isArray(options.issuer)) {
+    options.issuer.forEach((entry, index) => {
+      if (typeof entry === 'object') rejectUnknownKeys(entry, keysOf(ISSUER_CONFIG_KEYS), `issuer[${index}]`);
+    });
+  } else if (typeof options.issuer === 'object') {
+    rejectUnknownKeys(options.issuer, keysOf(ISSUER_CONFIG_KEYS), 'issuer');
+  }
+  if (options.jwksOptions !== undefined) {
+    expectObject('jwksOptions', options.jwksOptions);
+    rejectUnknownKeys(options.jwksOptions, keysOf(JWKS_OPTION_KEYS), 'jwksOptions');
+  }
+  if (options.cache !== undefined && options.cache !== false) {
+    if (options.cache === null || typeof options.cache !== 'object' || Array.isArray(options.cache)) {
+      fail(`cache must be an object ({ maxEntries }) or false to turn it off (got ${describeType(options.cache)})`);
+    }
+    rejectUnknownKeys(options.cache, keysOf(TOKEN_CACHE_OPTION_KEYS), 'cache');
+  }
+  if (options.algorithms !== undefined && !Array.isArray(options.algorithms)) {
+    fail(`algorithms must be an array of algorithm names, e.g. ['RS256'] (got ${describeType(options.algorithms)})`);
+  }
+  for (const name of ['allowInsecureHttp', 'verifyInThreadPool'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') fail(`${name} must be true or false (got ${describeType(options[name])})`);
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail(`onEvent must be a function (got ${describeType(options.onEvent)})`);
+  const logger = options.logger as unknown;
+  if (logger !== undefined && logger !== false) {
+    const methods = ['debug', 'info', 'warn', 'error'] as const;
+    if (logger === null || typeof logger !== 'object' || methods.some((m) => typeof (logger as Record<string, unknown>)[m] !== 'function')) {
+      fail('logger must be a pino logger (or any object with debug, info, warn and error methods), or false to silence authgate');
+    }
+  }
+}
+
+/** `tokenLocations`: its keys and shape. */
+export function checkTokenLocationNames(value: unknown, path = 'tokenLocations'): void {
+  if (value === undefined) return;
+  expectObject(path, value);
+  rejectUnknownKeys(value, keysOf(TOKEN_LOCATION_KEYS), path);
+}
+
+/**
+ * An adapter's options (its own keys, `verifier`, and the verifier's options) before it splits them: a typo of an
+ * adapter option (`optinal`) gets a suggestion among all of them.
+ */
+export function checkAdapterOptionNames(options: object, adapterKeys: readonly string[]): void {
+  rejectUnknownKeys(options, [...keysOf(VERIFIER_OPTION_KEYS, REQUEST_AUTH_OPTION_KEYS), ...adapterKeys, 'verifier'], '');
+  checkTokenLocationNames((options as { tokenLocations?: unknown }).tokenLocations);
+  const optional = (options as { optional?: unknown }).optional;
+  if (optional !== undefined && typeof optional !== 'boolean') fail(`optional must be true or false (got ${describeType(optional)})`);
+}
