@@ -42,8 +42,3 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly token: string;
 }
 
-/** Adds `header`, and `token` as a non-enumerable property, to an identity before it is frozen. */
-export function withToken<T extends object>(decoded: { token: string; header: Readonly<Record<string, unknown>> }, identity: T): T & { header: Readonly<Record<string, unknown>>; token: string } {
-  const complete = Object.assign(identity, { header: Object.freeze(decoded.header) });
-  return Object.defineProperty(complete, 'token', { value: decoded.token, enumerable: false }) as T & { header: Readonly<Record<string, unknown>>; token: string };
-}
