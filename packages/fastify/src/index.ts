@@ -26,9 +26,13 @@ export interface AdapterOptions {
 
 type Never<T> = { [K in keyof T]?: never };
 
-/** Either the verifier options (a verifier is created at registration and closed with Fastify), or a verifier to reuse. */
+/**
+ * Either the verifier options (a verifier is created at registration and closed with Fastify), or a verifier to
+ * reuse. The verifier options are all optional here because `issuer`, `audience`, `algorithms` and `jwksUri` may come
+ * from `AUTHGATE_*` variables (`app.register(jwtAuth)` with no options); what is still missing fails registration.
+ */
 export type JwtAuthOptions = AdapterOptions &
-  ((VerifierOptions & { verifier?: never }) | ({ verifier: Verifier<object> } & Never<VerifierOptions>));
+  ((Partial<VerifierOptions> & { verifier?: never }) | ({ verifier: Verifier<object> } & Never<VerifierOptions>));
 
 declare module 'fastify' {
   interface FastifyRequest {
