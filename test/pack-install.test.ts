@@ -80,10 +80,11 @@ main().catch((error: unknown) => {
 const EXPECTED = { core: 'user-1', coreError: 'malformed_token', expressOk: 200, expressNone: 401, fastifyOk: 200, fastifySubject: 'user-1', fastifyNone: 401 };
 
 // TypeScript settings a user may have. CommonJS apps need "nodenext" (TypeScript 5.8+ types require() of an ES
-// module, as Node 20.19+ does it); "node16" from CommonJS cannot load ES-only packages, as the README says.
+// module, as Node 20.19+ does it); "node16" from CommonJS cannot load ES-only packages, as the README says. Each
+// check is a full strict compile of express's, fastify's and Node's declarations too (a few seconds of CPU).
 const SETTINGS = {
   esm: { node16: { module: 'node16', moduleResolution: 'node16' }, nodenext: { module: 'nodenext', moduleResolution: 'nodenext' }, bundler: { module: 'preserve', moduleResolution: 'bundler' } },
-  cjs: { nodenext: { module: 'nodenext', moduleResolution: 'nodenext' }, bundler: { module: 'preserve', moduleResolution: 'bundler' } },
+  cjs: { nodenext: { module: 'nodenext', moduleResolution: 'nodenext' } },
 } as const;
 
 let scratch: string;
@@ -96,7 +97,7 @@ beforeAll(() => {
 }, 60_000);
 
 afterAll(() => {
-  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function tarEntries(tarball: string): string[] {
@@ -185,7 +186,7 @@ describe('published packages', () => {
       const { stdout } = await run(process.execPath, ['out/app.js'], { cwd: join(scratch, kind) });
       expect(JSON.parse(stdout), `${kind} app`).toEqual(EXPECTED);
     }
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('the release setup', () => {

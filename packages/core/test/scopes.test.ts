@@ -30,7 +30,7 @@ describe('scopes', () => {
     const guard = createScopeGuard(['orders:read', 'orders:write'], 'all', 'shop');
     expect(() => guard({ scopes: ['orders:read', 'orders:write'] })).not.toThrow();
     try {
-      guard({ scopes: ['orders:read'] });
+      void guard({ scopes: ['orders:read'] });
       expect.unreachable();
     } catch (error) {
       expect((error as AuthError).status).toBe(403);

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// `pnpm lint`, part: every ```ts block of every README (root, packages/*, docs/) is extracted into its own module and
+// typechecked strictly against the packages' sources, so an example that stops compiling fails lint. A block whose
+// names come from the surrounding prose (`token`, `app`, ...) gets them from CONTEXT below, declared with their
+// real types. A block that is deliberately a fragment is opened with ```ts snippet-skip (say why in the prose).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+// Inside test/, whose node_modules hold every @authgate package, express, fastify and jose.
+const out = join(root, 'test', '.readme-snippets');
+
+const readmes = [
+  join(root, 'README.md'),
+  ...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'README.md')),
+  ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f)) : []),
+].filter((file) => existsSync(file));
+
+// Names README examples use without defining them: what the reader already has at that point of that README
+// (the app being built, the issuer a test started, a token). Declared with their real types, one set per README.
+const COMMON = `
+  const token: string;
+  const issuer: string;
+  const jwksUri: string;
+  const audience: string;
+  const options: import('@authgate/core').VerifierOptions;
+  const identity: import('@authgate/core').Identity;
+`;
+const CONTEXT = {
+  express: `
+  const app: import('express').Express;
+  const jwtAuth: typeof import('@authgate/express').jwtAuth;
+  const personalisedFeed: (subject: string | undefined) => unknown;
+  const publicFeed: () => unknown;
+  const handler: import('express').RequestHandler;`,
+  fastify: `
+  const app: import('fastify').FastifyInstance;
+  const jwtAuth: typeof import('@authgate/fastify').jwtAuth;
+  const handler: import('fastify').RouteHandlerMethod;`,
+  testing: `
+  const issuer: import('@authgate/testing').TestIssuer;
+  const oldKid: string;`,
+};
+
+rmSync(out, { recursive: true, force: true });
+let count = 0;
+const failures = [];
+for (const readme of readmes) {
+  const text = readFileSync(readme, 'utf8');
+  const pattern = /^```ts([^\n]*)\n([\s\S]*?)^```$/gm;
+  const dir = join(out, relative(root, readme).replace(/[\\/]/g, '_').replace(/\.md$/, ''));
+  const pkg = relative(root, readme).match(/^packages\/([^/]+)\//)?.[1];
+  const context = CONTEXT[pkg] ?? '';
+  const names = new Set([...context.matchAll(/const (\w+):/g)].map((m) => m[1]));
+  const common = COMMON.split('\n').filter((line) => !names.has(line.match(/const (\w+):/)?.[1])).join('\n');
+  let match;
+  let blocks = 0;
+  mkdirSync(dir, { recursive: true });
+  while ((match = pattern.exec(text)) !== null) {
+    if (match[1].includes('snippet-skip')) continue;
+    const line = text.slice(0, match.index).split('\n').length;
+    // Each block is a module (top-level await works, names do not leak between blocks).
+    writeFileSync(join(dir, `L${line}.ts`), `// ${relative(root, readme)}:${line}\n${match[2]}\nexport {};\n`);
+    blocks += 1;
+  }
+  if (blocks === 0) continue;
+  count += blocks;
+  writeFileSync(join(dir, 'context.d.ts'), `declare global {${common}${context}\n}\nexport {};\n`);
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: '../../../tsconfig.base.json',
+      compilerOptions: {
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+        paths: Object.fromEntries(['core', 'express', 'fastify', 'testing'].map((name) => [`@authgate/${name}`, [`../../../packages/${name}/src/index.ts`]])),
+      },
+      include: ['*.ts'],
+    }),
+  );
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'pipe', encoding: 'utf8' });
+  } catch (error) {
+    failures.push(`${relative(root, readme)} (blocks in ${relative(root, dir)}):\n${error.stdout}`);
+  }
+}
+if (failures.length > 0) {
+  console.log(`FAIL README TypeScript blocks\n${failures.join('\n')}`);
+  process.exit(1);
+}
+console.log(`ok   ${count} TypeScript blocks from ${readmes.length} READMEs typecheck`);
