@@ -5,7 +5,8 @@ import type { Identity, RegisteredClaims } from '../identity.js';
 import type { KeySource, VerificationKey } from '../keys/key-source.js';
 import type { NormalizedOptions } from '../options.js';
 import { canonicalTyp } from './typ.js';
-import { readScopes } from '../guards/scopes.js';
+import { readClientId, readStringList } from './claim-values.js';
+import { matchesKeyIssuer } from './issuer-template.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './decode.js';
 
@@ -28,8 +29,8 @@ function clip(value: unknown): string | undefined {
 
 export interface TokenVerifierContext {
   options: NormalizedOptions;
-  /** The key source for a token's `iss`, or undefined when that issuer is not trusted. */
-  sourceFor(issuer: string | undefined): KeySource | undefined;
+  /** The key source for a token's `iss` (an issuer template reads the payload), or undefined when not trusted. */
+  sourceFor(issuer: string | undefined, payload: Readonly<Record<string, unknown>>): KeySource | undefined;
   now(): number;
 }
 
@@ -102,7 +103,7 @@ export function verifyAccessToken<C extends object>(
 
   const issuer = payload.iss as string | undefined;
   if (issuer === undefined) throw new AuthError('claim_missing', { realm, detail: 'iss' });
-  const source = context.sourceFor(issuer);
+  const source = context.sourceFor(issuer, payload);
   if (source === undefined) throw new AuthError('issuer_not_allowed', { realm, detail: 'iss is not configured' });
 
   // The key comes only from the configured source of the claimed (and allowed) issuer, by kid and the allowed alg.
@@ -142,6 +143,10 @@ function identityOf<C extends object>(
 ): VerifiedToken<C> {
   const { options } = context;
   const { payload } = decoded;
+  // A key that names its issuer (Entra: `{tenantid}` filled from `tid`) vouches for that issuer's tokens only.
+  if (key.issuer !== undefined && !matchesKeyIssuer(key.issuer, payload.iss, payload)) {
+    throw new AuthError('issuer_not_allowed', { realm: options.realm, detail: 'iss does not match the issuer of its key' });
+  }
   checkClaims(payload, options, Math.floor(context.now() / 1000));
   const claims = payload as RegisteredClaims;
   const aud = claims.aud;
@@ -149,7 +154,9 @@ function identityOf<C extends object>(
     subject: claims.sub,
     issuer: claims.iss,
     audience: Object.freeze(aud === undefined ? [] : typeof aud === 'string' ? [aud] : [...aud]),
-    scopes: readScopes(claims, options.scopeClaims),
+    scopes: readStringList(claims, options.scopeClaims),
+    roles: readStringList(claims, options.rolesClaims),
+    clientId: readClientId(claims),
     claims: Object.freeze(claims) as Identity<C>['claims'],
     expiresAt: new Date(claims.exp * 1000),
     kid,
