@@ -25,10 +25,20 @@ export interface InternTables {
   readonly audience: Interner<readonly string[]>;
   readonly scopes: Interner<readonly string[]>;
   readonly scopeLists: Interner<readonly string[]>;
+  readonly roles: Interner<readonly string[]>;
+  readonly roleLists: Interner<readonly string[]>;
   /** Protected headers, by their encoded segment: a key's tokens share one. */
   readonly headers: Interner<Readonly<Record<string, unknown>>>;
 }
 
 export function createInternTables(): InternTables {
-  return { strings: new Interner(1024), audience: new Interner(), scopes: new Interner(), scopeLists: new Interner(), headers: new Interner() };
+  return {
+    strings: new Interner(1024),
+    audience: new Interner(),
+    scopes: new Interner(),
+    scopeLists: new Interner(),
+    roles: new Interner(),
+    roleLists: new Interner(),
+    headers: new Interner(),
+  };
 }

@@ -19,6 +19,8 @@ export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
   typ: true,
   requiredClaims: true,
   scopeClaims: true,
+  rolesClaims: true,
+  claims: true,
   maxTokenLength: true,
   realm: true,
   allowInsecureHttp: true,
