@@ -7,6 +7,8 @@ import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
+import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
+import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -51,7 +53,7 @@ export interface TokenCacheOptions {
   maxEntries?: number;
 }
 
-export interface VerifierOptions {
+export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
   /**
    * The trusted issuer(s): an exact-match allowlist. A token naming any other `iss` is refused without a network
    * request. `null` skips the issuer check on purpose (then `jwksUri` or `jwks` is required).
@@ -118,6 +120,9 @@ export interface NormalizedOptions {
   verifyInThreadPool: boolean;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
+  headerRules: NormalizedHeaderRules;
+  /** URL template with `{kid}` for per-kid PEM keys (AWS ALB), checked against the URL policy. */
+  publicKeyUri: string | undefined;
 }
 
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -132,7 +137,7 @@ function normalizeIssuers(options: VerifierOptions): NormalizedOptions['issuers'
     fail('issuer is required: the exact iss value of your identity provider (or null to skip the check on purpose)');
   }
   if (options.issuer === null) {
-    if (options.jwks === undefined && options.jwksUri === undefined) fail('with issuer: null, give jwksUri or jwks (discovery needs an issuer)');
+    if (options.jwks === undefined && options.jwksUri === undefined && options.publicKeyUri === undefined) fail('with issuer: null, give jwksUri or jwks (discovery needs an issuer)');
     return [{ issuer: null, jwksUri: options.jwksUri, jwks: options.jwks }];
   }
   const entries = Array.isArray(options.issuer) ? options.issuer : [options.issuer];
@@ -192,6 +197,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     verifyInThreadPool: options.verifyInThreadPool === true,
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
+    headerRules: normalizeHeaderRules(options),
+    publicKeyUri: normalizePublicKeyUri(options),
   };
 }
 
