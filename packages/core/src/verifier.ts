@@ -5,6 +5,7 @@ import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from '
 import { RemoteKeySource } from './keys/remote-jwks.js';
 import { StaticKeySource } from './keys/static-jwks.js';
 import { PemKeySource } from './keys/pem-by-kid.js';
+import { createInternTables } from './cache/intern.js';
 import { TokenCache } from './cache/token-cache.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
 import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './token/verify.js';
@@ -66,6 +67,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     options,
     sourceFor: (issuer) => openIssuerSource ?? (issuer === undefined ? undefined : sources.get(issuer)),
     now: Date.now,
+    interned: createInternTables(),
   };
   // Concurrent requests carrying the same uncached token share one verification while its key is being fetched.
   const inFlight = new Map<string, Promise<Identity<C>>>();
@@ -84,7 +86,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
 
   /** A fresh verification: cached on its second sighting (see Doorkeeper), then handed back. */
   function accept(verified: VerifiedToken<C>, cacheKey: string | undefined): Identity<C> {
-    if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, verified.identity, verified.keyId);
+    if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, verified.identity);
     return verified.identity;
   }
 
