@@ -33,6 +33,7 @@ declare global {
 export { jwtAuth } from './jwt-auth.js';
 export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-auth.js';
 export { requireScope, requireAnyScope } from './require-scope.js';
+export { requireRole, requireAnyRole, requireClaim, requireAuth } from './require-identity.js';
 // For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
 export { guardMiddleware } from './guard.js';
 // Re-exported so an app needs only this package: error handlers (passErrors) and shared verifiers.
@@ -41,3 +42,4 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
+export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';
