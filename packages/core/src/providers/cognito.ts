@@ -28,7 +28,7 @@ export function cognito(args: CognitoArguments): ProviderOptions {
   const clientIds = stringList('cognito', 'clientId', given.clientId, "'1example23456789'");
   if (given.tokenUse !== 'access' && given.tokenUse !== 'id') fail("providers.cognito: tokenUse must be 'access' (for APIs) or 'id'");
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  const byUse = given.tokenUse === 'access'
+  const byUse: Pick<ProviderOptions, 'audience' | 'claims'> = given.tokenUse === 'access'
     ? { audience: null, claims: { token_use: 'access', client_id: clientIds } }
     : { audience: clientIds, claims: { token_use: 'id' } };
   return {
