@@ -33,3 +33,19 @@ export { checkAdapterOptionNames, VERIFIER_OPTION_KEYS } from './config/option-k
 export { keysOf, rejectUnknownKeys, suggestKey } from './config/known-keys.js';
 export type { OptionKeys } from './config/known-keys.js';
 export { verifierOptionsFromEnv, ENV_VARIABLES } from './config/env.js';
+export { providers } from './providers/index.js';
+export type {
+  ProviderOptions,
+  Auth0Arguments,
+  AwsAlbArguments,
+  CognitoArguments,
+  EntraArguments,
+  FirebaseArguments,
+  GithubActionsArguments,
+  GoogleArguments,
+  KeycloakArguments,
+  KubernetesArguments,
+  OktaArguments,
+} from './providers/index.js';
+export type { HeaderRuleOptions } from './token/header-rules.js';
+export type { PemKeyOptions } from './keys/pem-options.js';

@@ -13,6 +13,8 @@ import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger, SILENT_LOGGER } from './logger.js';
 import { checkVerifierOptionNames } from './config/option-keys.js';
+import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
+import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -60,7 +62,7 @@ export interface TokenCacheOptions {
   maxEntries?: number;
 }
 
-export interface VerifierOptions {
+export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
   /**
    * The trusted issuer(s): an exact-match allowlist. A token naming any other `iss` is refused without a network
    * request. `null` skips the issuer check on purpose (then `jwksUri` or `jwks` is required).
@@ -160,6 +162,9 @@ export interface NormalizedOptions {
   verifyInThreadPool: boolean;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
+  headerRules: NormalizedHeaderRules;
+  /** URL template with `{kid}` for per-kid PEM keys (AWS ALB), checked against the URL policy. */
+  publicKeyUri: string | undefined;
 }
 
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -208,6 +213,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     verifyInThreadPool: options.verifyInThreadPool === true,
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
+    headerRules: normalizeHeaderRules(options),
+    publicKeyUri: normalizePublicKeyUri(options),
   };
 }
 
