@@ -35,10 +35,16 @@ export type AuthErrorReason =
   | 'audience_mismatch'
   | 'claim_missing'
   | 'claim_invalid'
+  // The authorization server says the token is not active (revoked, expired, unknown): RFC 7662.
+  | 'token_inactive'
+  // An encrypted token (JWE) that cannot be decrypted under the configured policy: one reason for every cause.
+  | 'token_undecryptable'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
-  | 'key_source_unavailable';
+  | 'key_source_unavailable'
+  // Our side cannot decide: the introspection endpoint failed (down, slow, 5xx, refused our client, bad answer).
+  | 'introspection_unavailable';
 
 export type AuthErrorStatus = 400 | 401 | 403 | 503;
 
@@ -72,8 +78,11 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   audience_mismatch: { status: 401, code: 'invalid_token', description: 'The token audience is not allowed' },
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
+  token_inactive: { status: 401, code: 'invalid_token', description: 'The access token is not active' },
+  token_undecryptable: { status: 401, code: 'invalid_token', description: 'The access token cannot be decrypted' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
+  introspection_unavailable: { status: 503, code: undefined, description: 'Token introspection is temporarily unavailable' },
 };
 
 export interface AuthErrorOptions {

@@ -31,6 +31,29 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly expiresAt: Date;
   /** Protected header `kid` of the key that verified the token. */
   readonly kid: string | undefined;
-  /** Protected header `alg` (always one of the configured algorithms). */
+  /** Protected header `alg` (always one of the configured algorithms); `''` for an introspected token (no signature checked here). */
   readonly alg: string;
+  /** How the token was accepted: `'jwt'` (verified here, with the issuer's keys) or `'introspection'` (RFC 7662: the server said active). */
+  readonly source: 'jwt' | 'introspection';
+  /** The OAuth client the token was issued to: `client_id`, else `azp`, else `appid`, else `cid` (introspection: `client_id`). */
+  readonly clientId: string | undefined;
+  /**
+   * The access token itself, for checks that must ask about it again (`requireActive()`). Non-enumerable: absent from
+   * `JSON.stringify`, spreads and loggers' serialisers, so logging an identity never logs the token.
+   */
+  readonly token?: string;
+}
+
+/** `client_id`, else `azp`, else `appid` (Entra), else `cid` (Okta): the first that is a non-empty string. */
+export function clientIdOf(claims: Readonly<Record<string, unknown>>): string | undefined {
+  for (const claim of ['client_id', 'azp', 'appid', 'cid']) {
+    const value = claims[claim];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** The identity, frozen, with the raw token as a non-enumerable property. */
+export function sealIdentity<C extends object>(fields: Omit<Identity<C>, 'token'>, token: string): Identity<C> {
+  return Object.freeze(Object.defineProperty(fields, 'token', { value: token, enumerable: false })) as Identity<C>;
 }

@@ -7,6 +7,8 @@ import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
+import { normalizeIntrospection, type IntrospectionOptions, type NormalizedIntrospection } from './introspection/options.js';
+import { normalizeDecryption, type DecryptionOptions, type NormalizedDecryption } from './token/jwe.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -92,6 +94,13 @@ export interface VerifierOptions {
    * of a hand-off per token; size the pool with `UV_THREADPOOL_SIZE`. Cached tokens never reach either.
    */
   verifyInThreadPool?: boolean;
+  /**
+   * RFC 7662 introspection: opaque (non-JWT) tokens are checked by asking the authorization server, through a cache
+   * whose `maxTtl` (default 60 s) is the revocation delay. Off by default: opaque tokens are refused (401).
+   */
+  introspection?: IntrospectionOptions;
+  /** Decrypt JWE access tokens (nested JWTs) with these keys; the inner JWS is then verified as usual. Off by default (JWEs are refused). */
+  decryption?: DecryptionOptions;
   /** A pino logger (or anything with the same methods). Default: a silent pino logger (`AUTHGATE_LOG_LEVEL=warn` turns it on). */
   logger?: AuthLogger;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
@@ -116,6 +125,8 @@ export interface NormalizedOptions {
   jwks: Required<JwksOptions>;
   cache: Required<TokenCacheOptions> | false;
   verifyInThreadPool: boolean;
+  introspection: NormalizedIntrospection | undefined;
+  decryption: NormalizedDecryption | undefined;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
 }
@@ -190,6 +201,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
     verifyInThreadPool: options.verifyInThreadPool === true,
+    introspection: normalizeIntrospection(options.introspection, issuers.map((entry) => entry.issuer), options.allowInsecureHttp === true),
+    decryption: normalizeDecryption(options.decryption),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
   };

@@ -1,4 +1,4 @@
-import { createScopeGuard, isAuthError, type Guard } from '@authgate/core';
+import { createActiveGuard, createScopeGuard, isAuthError, type Guard, type Verifier } from '@authgate/core';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { kAuthChecked, refuseThrough, type CheckedRequest } from './refuse.js';
 
@@ -25,7 +25,8 @@ export function guardHook(guard: Guard<FastifyRequest>, realm: string): preHandl
 }
 
 /** The route guards, as decorators of the instance the plugin is registered on. */
-export function decorateGuards(fastify: FastifyInstance, realm: string): void {
+export function decorateGuards(fastify: FastifyInstance, realm: string, verifier: Verifier<object>): void {
   fastify.decorate('requireScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'all', realm), realm));
   fastify.decorate('requireAnyScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'any', realm), realm));
+  fastify.decorate('requireActive', () => guardHook(createActiveGuard(() => verifier, realm), realm));
 }

@@ -1,7 +1,7 @@
 import type { Algorithm } from '../keys/algorithms.js';
 import { checkClaims } from './claims.js';
 import { AuthError } from '../errors.js';
-import type { Identity, RegisteredClaims } from '../identity.js';
+import { clientIdOf, sealIdentity, type Identity, type RegisteredClaims } from '../identity.js';
 import type { KeySource, VerificationKey } from '../keys/key-source.js';
 import type { NormalizedOptions } from '../options.js';
 import { canonicalTyp } from './typ.js';
@@ -108,12 +108,13 @@ export function verifyAccessToken<C extends object>(
   // The key comes only from the configured source of the claimed (and allowed) issuer, by kid and the allowed alg.
   // The header's `jwk`, `jku`, `x5u` and `x5c` are attacker-controlled, so they are never read, let alone fetched.
   const key = source.keyNow(kid, alg);
-  if (key !== undefined) return checkSigned<C>(decoded, alg, kid, key, context);
-  return lookUpKey(source, kid, alg, realm).then((fetched) => checkSigned<C>(decoded, alg, kid, fetched, context));
+  if (key !== undefined) return checkSigned<C>(token, decoded, alg, kid, key, context);
+  return lookUpKey(source, kid, alg, realm).then((fetched) => checkSigned<C>(token, decoded, alg, kid, fetched, context));
 }
 
 /** Signature before claims: nothing an unverified payload says decides more than "refused". */
 function checkSigned<C extends object>(
+  token: string,
   decoded: DecodedToken,
   alg: Algorithm,
   kid: string | undefined,
@@ -125,15 +126,16 @@ function checkSigned<C extends object>(
   if (context.options.verifyInThreadPool) {
     return verifySignatureInPool(alg, key.key, signingInput, signature).then((valid) => {
       if (!valid) throw new AuthError('signature_invalid', { realm });
-      return identityOf<C>(decoded, alg, kid, key, context);
+      return identityOf<C>(token, decoded, alg, kid, key, context);
     });
   }
   if (!verifySignature(alg, key.key, signingInput, signature)) throw new AuthError('signature_invalid', { realm });
-  return identityOf<C>(decoded, alg, kid, key, context);
+  return identityOf<C>(token, decoded, alg, kid, key, context);
 }
 
 /** After the signature: the claim rules, then the identity handed to the application. */
 function identityOf<C extends object>(
+  token: string,
   decoded: DecodedToken,
   alg: Algorithm,
   kid: string | undefined,
@@ -145,7 +147,7 @@ function identityOf<C extends object>(
   checkClaims(payload, options, Math.floor(context.now() / 1000));
   const claims = payload as RegisteredClaims;
   const aud = claims.aud;
-  const identity: Identity<C> = Object.freeze({
+  const identity: Identity<C> = sealIdentity<C>({
     subject: claims.sub,
     issuer: claims.iss,
     audience: Object.freeze(aud === undefined ? [] : typeof aud === 'string' ? [aud] : [...aud]),
@@ -154,6 +156,8 @@ function identityOf<C extends object>(
     expiresAt: new Date(claims.exp * 1000),
     kid,
     alg,
-  });
+    source: 'jwt',
+    clientId: clientIdOf(claims),
+  }, token);
   return { identity, keyId: key.id };
 }
