@@ -53,7 +53,12 @@ export function clientIdOf(claims: Readonly<Record<string, unknown>>): string | 
   return undefined;
 }
 
-/** The identity, frozen, with the raw token as a non-enumerable property. */
-export function sealIdentity<C extends object>(fields: Omit<Identity<C>, 'token'>, token: string): Identity<C> {
-  return Object.freeze(Object.defineProperty(fields, 'token', { value: token, enumerable: false })) as Identity<C>;
+/**
+ * A copy of an identity (its prototype and every property kept) carrying `token`, non-enumerable: a JWE's identity
+ * keeps the token as presented rather than the decrypted inner JWT; an introspection answer gets each request's token.
+ */
+export function withToken<C extends object>(identity: Omit<Identity<C>, 'token'>, token: string): Identity<C> {
+  const properties = Object.getOwnPropertyDescriptors(identity) as PropertyDescriptorMap;
+  properties.token = { value: token, enumerable: false };
+  return Object.freeze(Object.create(Object.getPrototypeOf(identity) as object, properties) as Identity<C>);
 }

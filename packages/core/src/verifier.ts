@@ -1,5 +1,5 @@
 import { AuthConfigError, AuthError, isAuthError } from './errors.js';
-import { sealIdentity, type Identity } from './identity.js';
+import { withToken, type Identity } from './identity.js';
 import { createIntrospector, type Introspector } from './introspection/introspector.js';
 import { signedResponseReader } from './introspection/signed-response.js';
 import { decryptToken } from './token/jwe.js';
@@ -8,6 +8,7 @@ import type { KeySource } from './keys/key-source.js';
 import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
 import { RemoteKeySource } from './keys/remote-jwks.js';
 import { StaticKeySource } from './keys/static-jwks.js';
+import { createInternTables } from './cache/intern.js';
 import { TokenCache } from './cache/token-cache.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
 import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './token/verify.js';
@@ -81,6 +82,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     options,
     sourceFor: (issuer) => openIssuerSource ?? (issuer === undefined ? undefined : sources.get(issuer)),
     now: Date.now,
+    interned: createInternTables(),
   };
   // Concurrent requests carrying the same uncached token share one verification while its key is being fetched.
   const inFlight = new Map<string, Promise<Identity<C>>>();
@@ -99,7 +101,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
 
   /** A fresh verification: cached on its second sighting (see Doorkeeper), then handed back. */
   function accept(verified: VerifiedToken<C>, cacheKey: string | undefined): Identity<C> {
-    if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, verified.identity, verified.keyId);
+    if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, verified.identity);
     return verified.identity;
   }
 
@@ -134,7 +136,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
   async function decryptAndVerify<T extends object>(token: string, observed: ObservedToken): Promise<VerifiedToken<T>> {
     const inner = await decryptToken(token, decryption!, realm);
     const verified = await verifyAccessToken<T>(inner, context, observed);
-    return { identity: sealIdentity<T>({ ...verified.identity }, token), keyId: verified.keyId };
+    return { identity: withToken<T>(verified.identity, token), keyId: verified.keyId };
   }
 
   /** An opaque token: the introspection answer (cached or asked for), refusals logged and reported like a JWT's. */

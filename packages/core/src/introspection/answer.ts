@@ -1,5 +1,5 @@
 import { AuthError } from '../errors.js';
-import { sealIdentity, type Identity, type RegisteredClaims } from '../identity.js';
+import { withToken, type Identity, type RegisteredClaims } from '../identity.js';
 import { readScopes } from '../guards/scopes.js';
 import type { NormalizedOptions } from '../options.js';
 import type { IntrospectionResponse } from './client.js';
@@ -75,5 +75,5 @@ export function checkActiveAnswer(
 
 /** The identity of one request: the checked answer's, with this request's token attached (non-enumerable). */
 export function identityWithToken<C extends object>(identity: Omit<Identity<object>, 'token'>, token: string): Identity<C> {
-  return sealIdentity<C>({ ...(identity as Omit<Identity<C>, 'token'>) }, token);
+  return withToken<C>(identity as Omit<Identity<C>, 'token'>, token);
 }

@@ -9,6 +9,8 @@ export interface DecodedToken {
   /** The exact bytes the signature covers: `header.payload` as sent (RFC 7515 §5.2). */
   signingInput: Buffer;
   signature: Buffer;
+  /** The token as decoded (an identity keeps it, non-enumerable, for checks that ask about it again). */
+  token: string;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
@@ -58,5 +60,5 @@ export function decodeToken(token: unknown, maxLength: number, realm: string): D
   const payload = decodeJsonObject(payloadSegment, 'payload', realm);
   const signature = signatureSegment === '' ? Buffer.alloc(0) : decodeSegment(signatureSegment, realm);
   const signingInput = Buffer.from(token.slice(0, headerSegment.length + 1 + payloadSegment.length), 'latin1');
-  return { header, payload, signed: signatureSegment !== '', signingInput, signature };
+  return { header, payload, signed: signatureSegment !== '', signingInput, signature, token };
 }
