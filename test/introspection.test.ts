@@ -148,6 +148,28 @@ describe('opaque tokens through introspection', () => {
     expect(issuer.introspection.requests).toBe(1);
   });
 
+  it('refuses an empty or out-of-alphabet token as malformed without asking the server', async () => {
+    const verifier = verifierWith();
+    issuer.introspection.resetCount();
+    for (const token of ['', 'has space', 'quote"s', 'ünïcode', 'a\u0000b']) {
+      expect((await refusal(verifier.verify(token))).status).toBe(401);
+    }
+    expect(issuer.introspection.requests).toBe(0);
+  });
+
+  it("forJwt: 'always' checks every JWT with the server (through the cache), so a revocation reaches plain routes", async () => {
+    const verifier = verifierWith({ forJwt: 'always', cache: { maxTtl: 1 } }, { jwksUri: issuer.jwksUri });
+    const jwt = await issuer.sign({ sub: 'user-10' });
+    for (let i = 0; i < 3; i += 1) await expect(verifier.verify(jwt)).resolves.toMatchObject({ subject: 'user-10', source: 'jwt' });
+    expect(verifier.cached?.(jwt)).toBeDefined();
+    issuer.revoke(jwt);
+    await sleep(1100);
+    expect(verifier.cached?.(jwt)).toBeUndefined();
+    expect((await refusal(verifier.verify(jwt))).reason).toBe('token_inactive');
+    issuer.introspection.status(503);
+    expect((await refusal(verifier.verify(await issuer.sign({}))))).toMatchObject({ status: 503 });
+  });
+
   it('keys the cache by a hash of the token: a different token never hits another token entry', async () => {
     const verifier = verifierWith({ cache: { hashKey: 'k'.repeat(32) } });
     const token = issuer.opaqueToken({ sub: 'user-5' });

@@ -18,6 +18,8 @@ export const bench = {
   issuer: required('BENCH_ISSUER'),
   jwksUri: required('BENCH_JWKS_URI'),
   audience: required('BENCH_AUDIENCE'),
+  /** The issuer's introspection endpoint and @authgate/testing's default introspection client. */
+  introspection: { endpoint: required('BENCH_INTROSPECTION_ENDPOINT'), clientId: 'test-api', clientSecret: 'test-api-secret' },
 };
 
 /** The one route, the same small JSON everywhere. */

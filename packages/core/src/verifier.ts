@@ -3,7 +3,7 @@ import { withToken, type Identity } from './identity.js';
 import { createIntrospector, type Introspector } from './introspection/introspector.js';
 import { signedResponseReader } from './introspection/signed-response.js';
 import { decryptToken } from './token/jwe.js';
-import { tokenKind } from './token/kind.js';
+import { isB64Token, tokenKind } from './token/kind.js';
 import type { KeySource } from './keys/key-source.js';
 import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
 import { RemoteKeySource } from './keys/remote-jwks.js';
@@ -176,7 +176,8 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
 
   function verifyNow(token: string): Identity<C> | Promise<Identity<C>> {
     if (introspector === undefined || typeof token !== 'string' || token.length > options.maxTokenLength) return verifyJwt(token);
-    if (tokenKind(token) === 'opaque') return introspect(token, introspector);
+    // An opaque token outside RFC 6750's alphabet (or empty) is malformed: refused here, never sent to the server.
+    if (tokenKind(token) === 'opaque') return isB64Token(token) ? introspect(token, introspector) : verifyJwt(token);
     return introspector.forJwt === 'always' ? checkedWithServer(verifyJwt(token), token, introspector) : verifyJwt(token);
   }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { AuthErrorReason } from '../errors.js';
 import type { Identity } from '../identity.js';
@@ -32,7 +32,7 @@ export class IntrospectionCache {
   /** The cache key of a token: its digest (base64url), never the token. */
   keyFor(token: string): string {
     const { hashKey } = this.settings;
-    return (hashKey === undefined ? createHash('sha256') : createHmac('sha256', hashKey)).update(token, 'utf8').digest('base64url');
+    return hashKey === undefined ? hash('sha256', token, 'base64url') : createHmac('sha256', hashKey).update(token, 'utf8').digest('base64url');
   }
 
   /** The answer for this key while it is still fresh (`nowMs` in milliseconds); an expired one is dropped. */

@@ -11,3 +11,10 @@ export function tokenKind(token: string): TokenKind {
   for (let at = token.indexOf('.'); at !== -1 && dots < 5; at = token.indexOf('.', at + 1)) dots += 1;
   return dots === 2 ? 'jws' : dots === 4 ? 'jwe' : 'opaque';
 }
+
+/** RFC 6750 §2.1 b64token: what a bearer token may be made of. Anything else is malformed, and is never sent on. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+export function isB64Token(token: string): boolean {
+  return B64TOKEN.test(token);
+}
