@@ -20,6 +20,8 @@ export const bench = {
   audience: required('BENCH_AUDIENCE'),
   /** The issuer's introspection endpoint and @authgate/testing's default introspection client. */
   introspection: { endpoint: required('BENCH_INTROSPECTION_ENDPOINT'), clientId: 'test-api', clientSecret: 'test-api-secret' },
+  /** authgate servers only: the scaling section's variant (BENCH_POOL=1: signatures on the libuv pool). */
+  variant: process.env.BENCH_POOL === '1' ? { verifyInThreadPool: true } : {},
 };
 
 /** The one route, the same small JSON everywhere. */
