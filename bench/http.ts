@@ -38,6 +38,7 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
     const introspection = group.find((contender) => contender.role === 'introspection');
     const baseline = group.find((contender) => contender.role === 'baseline');
     const reference = group.find((contender) => contender.role === 'reference');
+    const hook = group.find((contender) => contender.role === 'hook');
     for (const mode of MODES) {
       const ours = (mode === 'opaque' ? introspection : authgate)?.modes[mode];
       if (ours === undefined) continue;
@@ -64,6 +65,7 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
         authgateVsBestPeer: peerRatios.length === 0 ? Number.NaN : Math.min(...peerRatios),
         referenceVsBestPeer: limit === undefined || bestPeerMode === undefined ? undefined : pairedRatio(limit, bestPeerMode),
         authgateVsReference: limit === undefined ? undefined : pairedRatio(ours, limit),
+        hookVsNoAuth: hook?.modes[mode] === undefined || base === undefined ? undefined : cpuPerRequest(base) / cpuPerRequest(hook.modes[mode]),
         byCpu: {
           authgateVsNoAuth: cpuPerRequest(base) / cpuPerRequest(ours),
           authgateVsPeer: cpuVsPeer,

@@ -25,6 +25,10 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly audience: readonly string[];
   /** Scopes read from the configured scope claims (`scope` and `scp` by default), deduplicated. */
   readonly scopes: readonly string[];
+  /** Roles read from the configured `rolesClaims` (`roles` by default), merged and deduplicated; `[]` when none. */
+  readonly roles: readonly string[];
+  /** The client the token was issued to: `client_id`, else `azp`, else `appid`, else `cid`; `undefined` when none (introspection: the answer's `client_id`). */
+  readonly clientId: string | undefined;
   /** The whole verified payload. Custom claims are typed by `C`, but were only checked if you listed them. */
   readonly claims: Readonly<RegisteredClaims & C>;
   /** `exp` as a Date. */
@@ -35,22 +39,11 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly alg: string;
   /** How the token was accepted: `'jwt'` (verified here, with the issuer's keys) or `'introspection'` (RFC 7662: the server said active). */
   readonly source: 'jwt' | 'introspection';
-  /** The OAuth client the token was issued to: `client_id`, else `azp`, else `appid`, else `cid` (introspection: `client_id`). */
-  readonly clientId: string | undefined;
   /**
    * The access token itself, for checks that must ask about it again (`requireActive()`). Non-enumerable: absent from
    * `JSON.stringify`, spreads and loggers' serialisers, so logging an identity never logs the token.
    */
   readonly token?: string;
-}
-
-/** `client_id`, else `azp`, else `appid` (Entra), else `cid` (Okta): the first that is a non-empty string. */
-export function clientIdOf(claims: Readonly<Record<string, unknown>>): string | undefined {
-  for (const claim of ['client_id', 'azp', 'appid', 'cid']) {
-    const value = claims[claim];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { AuthError } from '../errors.js';
 import type { Identity, RegisteredClaims } from '../identity.js';
 import { readScopes } from '../guards/scopes.js';
+import { readStringList } from '../token/claim-values.js';
 import type { NormalizedOptions } from '../options.js';
 import type { IntrospectionResponse } from './client.js';
 
@@ -28,7 +29,7 @@ function reject(reason: ConstructorParameters<typeof AuthError>[0], realm: strin
 export function checkActiveAnswer(
   answer: IntrospectionResponse,
   options: NormalizedOptions,
-  rules: { requireAudience: boolean; lifetimeWithoutExp: number },
+  rules: { requireAudience: boolean; lifetimeWithoutExp: number; issuerAllowed: (iss: string, answer: Readonly<Record<string, unknown>>) => boolean },
   nowSeconds: number,
 ): CheckedAnswer {
   const { requireAudience } = rules;
@@ -50,7 +51,7 @@ export function checkActiveAnswer(
   const nbf = answer.nbf as number | undefined;
   if (nbf !== undefined && nbf - options.clockTolerance > nowSeconds) reject('token_not_yet_valid', realm, 'nbf is in the future');
   const iss = answer.iss as string | undefined;
-  if (iss !== undefined && options.issuerAllowlist !== null && !options.issuerAllowlist.has(iss)) reject('issuer_not_allowed', realm, 'iss is not configured');
+  if (iss !== undefined && !rules.issuerAllowed(iss, answer)) reject('issuer_not_allowed', realm, 'iss is not configured');
   const audience: string[] = aud === undefined ? [] : typeof aud === 'string' ? [aud] : [...(aud as string[])];
   if (options.audience !== null && (audience.length > 0 || requireAudience)) {
     if (!audience.some((item) => options.audience?.includes(item))) reject('audience_mismatch', realm, 'aud does not name this API');
@@ -62,6 +63,7 @@ export function checkActiveAnswer(
     issuer,
     audience: Object.freeze(audience),
     scopes: readScopes(claims, options.scopeClaims),
+    roles: readStringList(claims, options.rolesClaims),
     claims,
     // No exp: the identity is vouched for as long as the answer may be reused (cache.maxTtl).
     expiresAt: new Date((exp ?? nowSeconds + rules.lifetimeWithoutExp) * 1000),
@@ -84,6 +86,7 @@ export function identityWithToken<C extends object>(base: Omit<Identity<object>,
     issuer: base.issuer,
     audience: base.audience,
     scopes: base.scopes,
+    roles: base.roles,
     claims: base.claims,
     expiresAt: base.expiresAt,
     kid: base.kid,
