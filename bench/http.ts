@@ -1,6 +1,6 @@
 import { createTestIssuer } from '@authgate/testing';
 import { AUDIENCE, config } from './lib/config.js';
-import { CONTENDERS, type Contender } from './lib/contenders.js';
+import { CONTENDERS, modesOf, type Contender } from './lib/contenders.js';
 import { int, ms, percent } from './lib/format.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { waitForQuiet } from './lib/noise.js';
@@ -8,7 +8,7 @@ import { probe } from './lib/probe.js';
 import { MODES, type ContenderResult, type FrameworkRatios, type HttpResults, type Mode } from './lib/results.js';
 import { pairedRatio, summarize } from './lib/rounds.js';
 import { pinningPlan, pinThisProcess, startServer, type RunningServer, type ServerEnv } from './lib/server-process.js';
-import { mintBadTokens, mintTokens } from './lib/tokens.js';
+import { BENCH_CLAIMS, mintBadTokens, mintTokens } from './lib/tokens.js';
 import { runExtras } from './extras.js';
 
 function selected(): Contender[] {
@@ -35,12 +35,12 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
   for (const framework of ['express', 'fastify'] as const) {
     const group = contenders.filter((contender) => contender.framework === framework);
     const authgate = group.find((contender) => contender.role === 'authgate');
+    const introspection = group.find((contender) => contender.role === 'introspection');
     const baseline = group.find((contender) => contender.role === 'baseline');
     const reference = group.find((contender) => contender.role === 'reference');
     const hook = group.find((contender) => contender.role === 'hook');
-    if (authgate === undefined) continue;
     for (const mode of MODES) {
-      const ours = authgate.modes[mode];
+      const ours = (mode === 'opaque' ? introspection : authgate)?.modes[mode];
       if (ours === undefined) continue;
       const authgateVsPeer: Record<string, number> = {};
       const cpuVsPeer: Record<string, number> = {};
@@ -100,16 +100,19 @@ async function measureFramework(
     for (const contender of group) {
       const server = await startServer(contender.id, env, pins === undefined ? {} : { cpu: pins.server });
       const samples = [tokens.repeated[0] as string, tokens.distinct[0] as string, tokens.distinct[tokens.distinct.length - 1] as string];
+      if (modesOf(contender).includes('opaque')) samples.push(tokens.opaque[0] as string);
       // The baseline and the reference check no claims: only the valid tokens are put to them.
-      const judged = contender.role === 'authgate' || contender.role === 'peer';
-      const report = await probe(server.url, samples, judged ? bad : undefined);
-      running.push({ contender, server, result: { ...contender, probe: report, foreignCpuBefore, modes: {} }, loads: { repeated: [], distinct: [] } });
+      const judged = contender.role === 'authgate' || contender.role === 'peer' || contender.role === 'introspection';
+      const badSet = contender.role === 'introspection' ? { ...bad, 'unknown opaque token': 'opaque_bench_unknown_token_0123456789' } : bad;
+      const report = await probe(server.url, samples, judged ? badSet : undefined);
+      running.push({ contender, server, result: { ...contender, probe: report, foreignCpuBefore, modes: {} }, loads: { repeated: [], distinct: [], opaque: [] } });
     }
     for (let round = 0; round < config.rounds; round += 1) {
       for (const mode of MODES) {
         // Rotating order: no contender always goes first (right after another's load) or last.
         for (let i = 0; i < running.length; i += 1) {
           const entry = running[(i + round) % running.length] as RunningContender;
+          if (!modesOf(entry.contender).includes(mode)) continue;
           const load = await runLoad(
             {
               url: entry.server.url,
@@ -125,7 +128,7 @@ async function measureFramework(
         }
       }
     }
-    for (const entry of running) for (const mode of MODES) entry.result.modes[mode] = summarize(entry.loads[mode]);
+    for (const entry of running) for (const mode of modesOf(entry.contender)) entry.result.modes[mode] = summarize(entry.loads[mode]);
     return running.map((entry) => entry.result);
   } finally {
     await Promise.all(running.map((entry) => entry.server.stop()));
@@ -139,12 +142,13 @@ export async function runHttpBench(log: (line: string) => void): Promise<HttpRes
     const [repeated] = await mintTokens(issuer, 1);
     const distinct = await mintTokens(issuer, config.distinctTokens);
     const bad = await mintBadTokens(issuer);
-    const tokens: Record<Mode, string[]> = { repeated: [repeated as string], distinct };
+    const opaque = issuer.opaqueToken(BENCH_CLAIMS, { audience: AUDIENCE, expiresIn: '1h' });
+    const tokens: Record<Mode, string[]> = { repeated: [repeated as string], distinct, opaque: [opaque] };
 
     const pins = pinningPlan(config.pin);
     if (pins !== undefined) pinThisProcess(pins.client);
     const pinned = pins === undefined ? 'off' : `servers on CPU ${pins.server}, autocannon on CPU ${pins.client}`;
-    const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE };
+    const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE, introspectionEndpoint: issuer.introspectionEndpoint };
     const contenders: ContenderResult[] = [];
     const chosen = selected();
     for (const framework of ['express', 'fastify'] as const) {

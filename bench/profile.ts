@@ -13,13 +13,13 @@ import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile.js';
 import { int, ms, percent, table } from './lib/format.js';
 import { runLoad } from './lib/load.js';
 import { pinningPlan, pinThisProcess, startServer } from './lib/server-process.js';
-import { mintTokens } from './lib/tokens.js';
+import { BENCH_CLAIMS, mintTokens } from './lib/tokens.js';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const PROFILES = join(RESULTS, 'profiles');
 // BENCH_PROFILE_SERVERS=fastify-none,fastify-authgate profiles others too (e.g. a baseline to compare with).
 const SERVERS = (process.env.BENCH_PROFILE_SERVERS ?? 'express-authgate,fastify-authgate').split(',').map((id) => id.trim());
-const MODES = (process.env.BENCH_PROFILE_MODES ?? 'repeated,distinct').split(',').map((mode) => mode.trim()) as Array<'repeated' | 'distinct'>;
+const MODES = (process.env.BENCH_PROFILE_MODES ?? 'repeated,distinct').split(',').map((mode) => mode.trim()) as Array<'repeated' | 'distinct' | 'opaque'>;
 const SECONDS = Number(process.env.BENCH_PROFILE_DURATION ?? 6);
 const INTERVAL_MICROS = 200;
 
@@ -45,10 +45,14 @@ async function main(): Promise<void> {
   const issuer = await createTestIssuer({ algorithms: ['RS256'], defaultAudience: AUDIENCE });
   const report: Record<string, { requestsPerSecond: number; latencyP99: number; summary: ProfileSummary }> = {};
   try {
-    const tokens = { repeated: await mintTokens(issuer, 1), distinct: await mintTokens(issuer, config.distinctTokens) };
+    const tokens = {
+      repeated: await mintTokens(issuer, 1),
+      distinct: await mintTokens(issuer, config.distinctTokens),
+      opaque: [issuer.opaqueToken(BENCH_CLAIMS, { audience: AUDIENCE, expiresIn: '1h' })],
+    };
     const pins = pinningPlan(config.pin);
     if (pins !== undefined) pinThisProcess(pins.client);
-    const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE };
+    const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE, introspectionEndpoint: issuer.introspectionEndpoint };
     for (const id of SERVERS) {
       for (const mode of MODES) {
         const name = `${id}-${mode}`;

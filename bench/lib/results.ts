@@ -3,8 +3,9 @@ import type { Contender, Framework } from './contenders.js';
 import type { ModeResult } from './rounds.js';
 import type { ProbeReport } from './probe.js';
 
-export type Mode = 'repeated' | 'distinct';
-export const MODES: readonly Mode[] = ['repeated', 'distinct'];
+/** `opaque`: one opaque token in every request, judged by introspection (its cached answer after the first). */
+export type Mode = 'repeated' | 'distinct' | 'opaque';
+export const MODES: readonly Mode[] = ['repeated', 'distinct', 'opaque'];
 
 export interface ContenderResult extends Contender {
   probe: ProbeReport;

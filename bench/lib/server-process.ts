@@ -6,6 +6,8 @@ export interface ServerEnv {
   issuer: string;
   jwksUri: string;
   audience: string;
+  /** The issuer's RFC 7662 endpoint, for the introspection contenders. */
+  introspectionEndpoint: string;
 }
 
 export interface RunningServer {
@@ -58,6 +60,7 @@ export function startServer(id: string, env: ServerEnv, options: StartOptions = 
       BENCH_ISSUER: env.issuer,
       BENCH_JWKS_URI: env.jwksUri,
       BENCH_AUDIENCE: env.audience,
+      BENCH_INTROSPECTION_ENDPOINT: env.introspectionEndpoint,
       ...options.env,
     },
   });

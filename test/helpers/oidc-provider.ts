@@ -14,8 +14,9 @@
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Configuration, ResourceServer } from 'oidc-provider';
+import type { Configuration, EncryptionAlgValues, EncryptionEncValues, ResourceServer } from 'oidc-provider';
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA' | 'Ed25519';
 
@@ -40,6 +41,10 @@ export interface ResourceDefinition {
    * leaves it out, as on oidc-provider's ID tokens.
    */
   typ?: string | null;
+  /** `'opaque'` issues reference tokens (checked by introspection) instead of JWTs. Default `'jwt'`. */
+  format?: 'jwt' | 'opaque';
+  /** Encrypt the signed JWT to this public JWK (a nested JWE), as oidc-provider's `jwt.encrypt` does. */
+  encrypt?: { alg: EncryptionAlgValues; enc: EncryptionEncValues; key: JWK };
 }
 
 export interface StartProviderOptions {
@@ -53,6 +58,11 @@ export interface StartProviderOptions {
   resources: Record<string, ResourceDefinition>;
   /** The confidential client allowed the client credentials grant. Defaults `orders-batch` / a random secret. */
   client?: { id: string; secret: string };
+  /**
+   * Turns on the `introspection` and `revocation` features, and registers this client: the API's own credentials for
+   * the introspection endpoint (client_secret_basic).
+   */
+  introspectionClient?: { id: string; secret: string };
 }
 
 export interface TokenRequest {
@@ -86,6 +96,8 @@ export interface RunningProvider {
   tokenFor(request: TokenRequest): Promise<string>;
   /** The same request, returning the raw answer (for error cases). */
   requestToken(request: TokenRequest): Promise<TokenEndpointResponse>;
+  /** Revokes a token at the revocation endpoint (RFC 7009) as the client it was issued to; resolves the HTTP status. */
+  revoke(token: string): Promise<number>;
   /** `METHOD /path` of every request received so far, in order (the helper's own discovery fetch included). */
   requests(): readonly string[];
   /** Stops listening and drops every open connection (keep-alive sockets of authgate and of the test included). */
@@ -158,10 +170,21 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           // makes the client invalid on a provider without an RSA key.
           id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
         },
+        ...(options.introspectionClient === undefined ? [] : [{
+          client_id: options.introspectionClient.id,
+          client_secret: options.introspectionClient.secret,
+          grant_types: [],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'client_secret_basic' as const,
+          id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
+        }]),
       ],
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
+        introspection: { enabled: options.introspectionClient !== undefined },
+        revocation: { enabled: options.introspectionClient !== undefined },
         resourceIndicators: {
           enabled: true,
           // No resource parameter: no default (the request must name one).
@@ -170,12 +193,18 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           getResourceServerInfo: (_ctx, indicator): ResourceServer => {
             const resource = options.resources[indicator];
             if (resource === undefined) throw new errors.InvalidTarget();
+            const encrypt = resource.encrypt === undefined ? undefined : {
+              alg: resource.encrypt.alg,
+              enc: resource.encrypt.enc,
+              key: createPublicKey({ key: resource.encrypt.key as JsonWebKey, format: 'jwk' }),
+              ...(resource.encrypt.key.kid === undefined ? {} : { kid: resource.encrypt.key.kid }),
+            };
             return {
               audience: resource.audience,
               scope: resource.scope,
-              accessTokenFormat: 'jwt',
+              accessTokenFormat: resource.format ?? 'jwt',
               accessTokenTTL: 300,
-              jwt: { sign: { alg: resource.alg, ...(resource.kid === undefined ? {} : { kid: resource.kid }) } },
+              jwt: { sign: { alg: resource.alg, ...(resource.kid === undefined ? {} : { kid: resource.kid }) }, ...(encrypt === undefined ? {} : { encrypt }) },
             };
           },
         },
@@ -234,6 +263,17 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
       metadata,
       requestToken,
       requests: () => [...requests],
+      async revoke(token) {
+        const endpoint = metadata.revocation_endpoint;
+        if (typeof endpoint !== 'string') throw new Error('start the provider with introspectionClient to turn revocation on');
+        const response = await fetch(endpoint, {
+          method: 'POST',
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      },
       async tokenFor(request) {
         const { status, body } = await requestToken(request);
         if (status !== 200 || typeof body.access_token !== 'string') {

@@ -37,6 +37,10 @@ export type AuthErrorReason =
   | 'audience_mismatch'
   | 'claim_missing'
   | 'claim_invalid'
+  // The authorization server says the token is not active (revoked, expired, unknown): RFC 7662.
+  | 'token_inactive'
+  // An encrypted token (JWE) that cannot be decrypted under the configured policy: one reason for every cause.
+  | 'token_undecryptable'
   | 'claim_mismatch'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
@@ -44,7 +48,9 @@ export type AuthErrorReason =
   | 'insufficient_claim'
   | 'access_denied'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
-  | 'key_source_unavailable';
+  | 'key_source_unavailable'
+  // Our side cannot decide: the introspection endpoint failed (down, slow, 5xx, refused our client, bad answer).
+  | 'introspection_unavailable';
 
 export type AuthErrorStatus = 400 | 401 | 403 | 503;
 
@@ -80,12 +86,15 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   audience_mismatch: { status: 401, code: 'invalid_token', description: 'The token audience is not allowed' },
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
+  token_inactive: { status: 401, code: 'invalid_token', description: 'The access token is not active' },
+  token_undecryptable: { status: 401, code: 'invalid_token', description: 'The access token cannot be decrypted' },
   claim_mismatch: { status: 401, code: 'invalid_token', description: 'The access token has a claim that is not accepted' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
   insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
   access_denied: { status: 403, code: 'insufficient_scope', description: 'The access token does not grant access to this resource' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
+  introspection_unavailable: { status: 503, code: undefined, description: 'Token introspection is temporarily unavailable' },
 };
 
 export interface AuthErrorOptions {

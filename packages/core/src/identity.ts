@@ -27,7 +27,7 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly scopes: readonly string[];
   /** Roles read from the configured `rolesClaims` (`roles` by default), merged and deduplicated; `[]` when none. */
   readonly roles: readonly string[];
-  /** The client the token was issued to: `client_id`, else `azp`, else `appid`, else `cid`; `undefined` when none. */
+  /** The client the token was issued to: `client_id`, else `azp`, else `appid`, else `cid`; `undefined` when none (introspection: the answer's `client_id`). */
   readonly clientId: string | undefined;
   /** The whole verified payload. Custom claims are typed by `C`, but were only checked if you listed them. */
   readonly claims: Readonly<RegisteredClaims & C>;
@@ -35,7 +35,7 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly expiresAt: Date;
   /** Protected header `kid` of the key that verified the token. */
   readonly kid: string | undefined;
-  /** Protected header `alg` (always one of the configured algorithms). */
+  /** Protected header `alg` (always one of the configured algorithms); `''` for an introspected token (no signature checked here). */
   readonly alg: string;
   /** The whole verified protected header. */
   readonly header: Readonly<Record<string, unknown>>;
@@ -44,5 +44,17 @@ export interface Identity<C extends object = Record<string, unknown>> {
    * identity never prints it (`JSON.stringify(identity)` and `{ ...identity }` leave it out); read it by name.
    */
   readonly token: string;
+  /** How the token was accepted: `'jwt'` (verified here, with the issuer's keys) or `'introspection'` (RFC 7662: the server said active). */
+  readonly source: 'jwt' | 'introspection';
+}
+
+/**
+ * A copy of an identity (its prototype and every property kept) carrying `token`, non-enumerable: a JWE's identity
+ * keeps the token as presented rather than the decrypted inner JWT; an introspection answer gets each request's token.
+ */
+export function withToken<C extends object>(identity: Omit<Identity<C>, 'token'>, token: string): Identity<C> {
+  const properties = Object.getOwnPropertyDescriptors(identity) as PropertyDescriptorMap;
+  properties.token = { value: token, enumerable: false };
+  return Object.freeze(Object.create(Object.getPrototypeOf(identity) as object, properties) as Identity<C>);
 }
 

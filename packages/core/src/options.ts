@@ -13,6 +13,8 @@ import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger, SILENT_LOGGER } from './logger.js';
 import { checkVerifierOptionNames } from './config/option-keys.js';
+import { normalizeIntrospection, type IntrospectionOptions, type NormalizedIntrospection } from './introspection/options.js';
+import { normalizeDecryption, type DecryptionOptions, type NormalizedDecryption } from './token/jwe.js';
 import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
 import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
@@ -133,6 +135,13 @@ export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
    * `warn` (`AUTHGATE_LOG_LEVEL` changes the level): key-source outages and recoveries are printed, once per change.
    */
   logger?: AuthLogger | false;
+  /**
+   * RFC 7662 introspection: opaque (non-JWT) tokens are checked by asking the authorization server, through a cache
+   * whose `maxTtl` (default 60 s) is the revocation delay. Off by default: opaque tokens are refused (401).
+   */
+  introspection?: IntrospectionOptions;
+  /** Decrypt JWE access tokens (nested JWTs) with these keys; the inner JWS is then verified as usual. Off by default (JWEs are refused). */
+  decryption?: DecryptionOptions;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
   onEvent?: (event: KeySourceEvent) => void;
 }
@@ -160,6 +169,8 @@ export interface NormalizedOptions {
   jwks: Required<JwksOptions>;
   cache: Required<TokenCacheOptions> | false;
   verifyInThreadPool: boolean;
+  introspection: NormalizedIntrospection | undefined;
+  decryption: NormalizedDecryption | undefined;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
   headerRules: NormalizedHeaderRules;
@@ -211,6 +222,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
     verifyInThreadPool: options.verifyInThreadPool === true,
+    introspection: normalizeIntrospection(options.introspection, issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer), options.allowInsecureHttp === true),
+    decryption: normalizeDecryption(options.decryption),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
     headerRules: normalizeHeaderRules(options),

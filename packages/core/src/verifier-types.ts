@@ -16,6 +16,13 @@ export interface Verifier<C extends object = Record<string, unknown>> {
    * Optional so that any object with `verify` can stand in for a verifier (adapters then always call `verify`).
    */
   cached?(token: string): Identity<C> | undefined;
+  /**
+   * Asks the authorization server now whether this identity's token is still active (RFC 7662), whatever any cache
+   * holds: what `requireActive()` runs. Resolves when active; rejects with an `AuthError` (401 `token_inactive`, 503
+   * when the server cannot answer) or an `AuthConfigError` when `introspection` is not configured. Optional, for
+   * stand-ins.
+   */
+  confirmActive?(identity: Identity<C>): Promise<void>;
   /** Fetches every issuer's keys now (fail fast at start-up); rejects with an `AuthConfigError`-style message if it cannot. */
   ready(): Promise<void>;
   health(): VerifierHealth;

@@ -1,5 +1,9 @@
-import { AuthError, isAuthError } from './errors.js';
-import type { Identity } from './identity.js';
+import { AuthConfigError, AuthError, isAuthError } from './errors.js';
+import { withToken, type Identity } from './identity.js';
+import { createIntrospector, type Introspector } from './introspection/introspector.js';
+import { signedResponseReader } from './introspection/signed-response.js';
+import { decryptToken } from './token/jwe.js';
+import { isB64Token, tokenKind } from './token/kind.js';
 import type { KeySource } from './keys/key-source.js';
 import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
 import { RemoteKeySource } from './keys/remote-jwks.js';
@@ -44,6 +48,19 @@ function createKeySource(entry: NormalizedOptions['issuers'][number], options: N
   });
 }
 
+/** The introspector, when configured; signed answers (RFC 9701) are verified with the one issuer's key source. */
+function createIntrospectorFor(options: NormalizedOptions, router: IssuerRouter): Introspector | undefined {
+  const settings = options.introspection;
+  if (settings === undefined) return undefined;
+  const issuer = options.issuers[0]?.issuer;
+  const source = issuer === null || issuer === undefined ? undefined : router.sourceFor(issuer, {});
+  const reader = settings.jwtResponse && source !== undefined && issuer
+    ? signedResponseReader(source, issuer, settings.clientAuth.clientId, options, settings.maxResponseBytes)
+    : undefined;
+  // An answer's iss is accepted exactly when a token naming it would be routed to one of our issuers.
+  return createIntrospector(settings, options, reader, (iss, answer) => router.sourceFor(iss, answer) !== undefined);
+}
+
 /**
  * Creates the verifier: validates the options (throwing `AuthConfigError` with what to fix), sets up one key
  * source per trusted issuer, and returns `verify(token)`, which resolves an `Identity<C>` or rejects with an
@@ -64,6 +81,9 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       });
     }
   }
+
+  const introspector = createIntrospectorFor(options, router);
+  const { decryption } = options;
 
   const context: TokenVerifierContext = {
     options,
@@ -97,7 +117,9 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     const observed: ObservedToken = {};
     let outcome: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      outcome = verifyAccessToken<C>(token, context, observed);
+      outcome = decryption !== undefined && tokenKind(token) === 'jwe'
+        ? decryptAndVerify<C>(token, observed)
+        : verifyAccessToken<C>(token, context, observed);
     } catch (error) {
       throw rejection(error, observed);
     }
@@ -117,11 +139,56 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     return pending;
   }
 
+  /** JWE: decrypted, then the inner JWS through the same pipeline; the identity keeps the token as presented. */
+  async function decryptAndVerify<T extends object>(token: string, observed: ObservedToken): Promise<VerifiedToken<T>> {
+    const inner = await decryptToken(token, decryption!, realm);
+    const verified = await verifyAccessToken<T>(inner, context, observed);
+    return { identity: withToken<T>(verified.identity, token), keyId: verified.keyId };
+  }
+
+  /** An opaque token: the introspection answer (cached or asked for), refusals logged and reported like a JWT's. */
+  function introspect(token: string, active: Introspector): Identity<C> | Promise<Identity<C>> {
+    const observed: ObservedToken = {};
+    let answer: Identity<C> | Promise<Identity<C>>;
+    try {
+      answer = active.identityFor<C>(token);
+    } catch (error) {
+      throw rejection(error, observed);
+    }
+    return answer instanceof Promise
+      ? answer.catch((error: unknown) => {
+        throw rejection(error, observed);
+      })
+      : answer;
+  }
+
+  /** `forJwt: 'always'`: a verified JWT is also checked with the server (through the introspection cache). */
+  function checkedWithServer(answer: Identity<C> | Promise<Identity<C>>, token: string, active: Introspector): Identity<C> | Promise<Identity<C>> {
+    if (answer instanceof Promise) return answer.then((identity) => checkedWithServer(identity, token, active));
+    let check: void | Promise<void>;
+    try {
+      check = active.check(token);
+    } catch (error) {
+      throw rejection(error, {});
+    }
+    if (check === undefined) return answer;
+    return check.then(() => answer, (error: unknown) => {
+      throw rejection(error, {});
+    });
+  }
+
   // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a process
   // that only ever sees cached tokens; past maxStale the hit is not served (the full pipeline then fails closed).
   const isServable = (identity: Identity<object>): boolean => router.sourceFor(identity.issuer, identity.claims)?.maintain() === true;
 
   function verifyNow(token: string): Identity<C> | Promise<Identity<C>> {
+    if (introspector === undefined || typeof token !== 'string' || token.length > options.maxTokenLength) return verifyJwt(token);
+    // An opaque token outside RFC 6750's alphabet (or empty) is malformed: refused here, never sent to the server.
+    if (tokenKind(token) === 'opaque') return isB64Token(token) ? introspect(token, introspector) : verifyJwt(token);
+    return introspector.forJwt === 'always' ? checkedWithServer(verifyJwt(token), token, introspector) : verifyJwt(token);
+  }
+
+  function verifyJwt(token: string): Identity<C> | Promise<Identity<C>> {
     if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {
       return verifyUncached(token, undefined);
     }
@@ -134,9 +201,23 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
   const verifier: Verifier<C> = {
     realm,
     cached(token: string): Identity<C> | undefined {
-      if (cache === undefined || typeof token !== 'string') return undefined;
+      if (typeof token !== 'string') return undefined;
+      if (introspector !== undefined && tokenKind(token) === 'opaque') return introspector.peek<C>(token);
+      if (cache === undefined) return undefined;
       const identity = cache.peek(token, Math.floor(Date.now() / 1000));
-      return identity !== undefined && isServable(identity) ? (identity as Identity<C>) : undefined;
+      if (identity === undefined || !isServable(identity)) return undefined;
+      if (introspector?.forJwt === 'always' && introspector.peek(token) === undefined) return undefined;
+      return identity as Identity<C>;
+    },
+    confirmActive(identity: Identity<C>): Promise<void> {
+      if (introspector === undefined) {
+        return Promise.reject(new AuthConfigError('authgate: requireActive() needs the introspection option on the verifier (it asks the authorization server)'));
+      }
+      const token = identity?.token;
+      if (typeof token !== 'string') return Promise.reject(new AuthConfigError('authgate: requireActive() needs an identity made by this verifier (it carries the token)'));
+      return introspector.confirm(token).catch((error: unknown) => {
+        throw rejection(error, {});
+      });
     },
     verify(token: string): Promise<Identity<C>> {
       try {
@@ -156,6 +237,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     close(): void {
       for (const source of sources.values()) source.close();
       cache?.clear();
+      introspector?.close();
     },
   };
   createdVerifiers.set(verifier, verifyNow as ImmediateVerify<object>);

@@ -32,7 +32,7 @@ declare global {
 
 export { jwtAuth } from './jwt-auth.js';
 export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-auth.js';
-export { requireScope, requireAnyScope } from './require-scope.js';
+export { requireScope, requireAnyScope, requireActive } from './require-scope.js';
 export { requireRole, requireAnyRole, requireClaim, requireAuth } from './require-identity.js';
 // For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
 export { guardMiddleware } from './guard.js';

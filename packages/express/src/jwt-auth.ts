@@ -56,7 +56,7 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   const { optional, tokenLocations, passErrors, verifier: given, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
   const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
-  const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
+  const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true, verifier: verifier as Verifier<object> });
 
   // An answer known at once (a cached token, or a key already held) goes on synchronously: next() right away, no
   // promise. Otherwise one async function and no per-request closures. Neither ever rejects: every failure is answered or handed to next(err) here, because

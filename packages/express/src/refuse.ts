@@ -1,10 +1,12 @@
-import { AuthConfigError, authErrorResponse, isAuthError, MISCONFIGURED_RESPONSE } from '@authgate/core';
+import { AuthConfigError, authErrorResponse, isAuthError, MISCONFIGURED_RESPONSE, type Verifier } from '@authgate/core';
 import type { NextFunction, Request, Response } from 'express';
 
 /** What `jwtAuth` leaves on each request for the scope checks after it. One frozen object per `jwtAuth`. */
 export interface AuthContext {
   readonly realm: string;
   readonly passErrors: boolean;
+  /** The verifier that authenticated the request: `requireActive()` asks it again. */
+  readonly verifier: Verifier<object>;
 }
 
 // A symbol key: invisible to JSON.stringify, Object.keys and for...in, and no clash with what an app puts on req.

@@ -1,4 +1,4 @@
-import { createClaimGuard, createPredicateGuard, createRoleGuard, createScopeGuard, isAuthError, type AuthPredicate, type ClaimExpectation, type ClaimPath, type Guard, type Identity } from '@authgate/core';
+import { createActiveGuard, createClaimGuard, createPredicateGuard, createRoleGuard, createScopeGuard, isAuthError, type AuthPredicate, type ClaimExpectation, type ClaimPath, type Guard, type Identity, type Verifier } from '@authgate/core';
 import type { AuthClaims } from './index.js';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { kAuthChecked, refuseThrough, type CheckedRequest } from './refuse.js';
@@ -26,7 +26,7 @@ export function guardHook(guard: Guard<FastifyRequest>, realm: string): preHandl
 }
 
 /** The route guards, as decorators of the instance the plugin is registered on. */
-export function decorateGuards(fastify: FastifyInstance, realm: string): void {
+export function decorateGuards(fastify: FastifyInstance, realm: string, verifier: Verifier<object>): void {
   fastify.decorate('requireScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'all', realm), realm));
   fastify.decorate('requireAnyScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'any', realm), realm));
   fastify.decorate('requireRole', (...roles: string[]) => guardHook(createRoleGuard(roles, 'all', realm), realm));
@@ -35,4 +35,5 @@ export function decorateGuards(fastify: FastifyInstance, realm: string): void {
   // The predicate is typed with the app's AuthClaims at the call site (FastifyInstance augmentation).
   fastify.decorate('requireAuth', (predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>) =>
     guardHook(createPredicateGuard(predicate as AuthPredicate<FastifyRequest>, realm), realm));
+  fastify.decorate('requireActive', () => guardHook(createActiveGuard(() => verifier, realm), realm));
 }

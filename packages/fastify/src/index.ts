@@ -55,6 +55,12 @@ declare module 'fastify' {
      * `true`; a predicate that throws goes to Fastify's error handling (500, logged), never a pass.
      */
     requireAuth(predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>): preHandlerHookHandler;
+    /**
+     * A preHandler that asks the authorization server now whether the token is still active (RFC 7662), even a locally
+     * valid JWT, never answering from a cached active result: for routes where a revocation must bite at once. Needs
+     * the `introspection` option. 401 `token_inactive` when revoked, 503 when the server cannot answer.
+     */
+    requireActive(): preHandlerHookHandler;
     /** The verifier behind this registration: `health()` for readiness probes, `ready()` to fetch keys at start-up. */
     authVerifier: Verifier<AuthClaims>;
   }

@@ -98,7 +98,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   fastify.decorateRequest('auth', null);
   fastify.decorateRequest(kAuthChecked, false);
   fastify.decorate('authVerifier', verifier);
-  decorateGuards(fastify, verifier.realm);
+  decorateGuards(fastify, verifier.realm, verifier as Verifier<object>);
 
   fastify.addHook('onRoute', function (this: FastifyInstance, route) {
     const mode = route.config?.auth;

@@ -7,6 +7,7 @@ export interface IssuerEndpoints {
   readonly url: string;
   readonly jwksUri: string;
   readonly tokenEndpoint: string;
+  readonly introspectionEndpoint: string;
   readonly algorithms: readonly SigningAlgorithm[];
 }
 
@@ -25,6 +26,8 @@ export function discoveryDocument(issuer: IssuerEndpoints): Record<string, unkno
     issuer: issuer.url,
     jwks_uri: issuer.jwksUri,
     token_endpoint: issuer.tokenEndpoint,
+    introspection_endpoint: issuer.introspectionEndpoint,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     // Required by both specs; there is no authorization endpoint, so only the token response type applies.
@@ -35,7 +38,7 @@ export function discoveryDocument(issuer: IssuerEndpoints): Record<string, unkno
 }
 
 /** The form, or undefined when it is too large. An oversized body is drained, not cut off, so the client gets the 413. */
-async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -46,7 +49,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefin
 }
 
 /** RFC 6749 §2.3.1 form-encodes Basic credentials; a client that did not is taken literally rather than refused. */
-function formDecode(value: string): string {
+export function formDecode(value: string): string {
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

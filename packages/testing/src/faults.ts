@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, pipeline } from 'node:stream';
-import type { JwksFaults, PublicJwks } from './types.js';
+import type { EndpointFaults, JwksFaults, PublicJwks } from './types.js';
 
 /**
- * The JWKS endpoint and its fault injection. Every fault is a real HTTP (or TCP) behaviour, so a client's resilience
- * code runs exactly as it would against a failing identity provider.
+ * Fault injection for an endpoint (the JWKS endpoint, the introspection endpoint). Every fault is a real HTTP (or
+ * TCP) behaviour, so a client's resilience code runs exactly as it would against a failing identity provider.
  */
 
 type Mode =
@@ -25,6 +25,26 @@ export interface JwksEndpoint {
   dispose(): void;
 }
 
+/** What a faulty endpoint answers when healthy, and the documents its body faults are made of. */
+export interface EndpointBehaviour {
+  /** Which endpoint, in messages (`jwks`, `introspection`). */
+  name: string;
+  /** The healthy answer. */
+  answer(req: IncomingMessage, res: ServerResponse): void;
+  /** A valid document of this endpoint: halved by `truncated()`, padded by `oversized()`. */
+  document(): string;
+  /** What `empty()` answers with. */
+  emptyDocument: string;
+  /** Headers added to 200 fault answers (e.g. Cache-Control). */
+  headers?(): Record<string, string>;
+}
+
+export interface FaultyEndpoint {
+  readonly faults: EndpointFaults;
+  serve(req: IncomingMessage, res: ServerResponse): void;
+  dispose(): void;
+}
+
 export const DEFAULT_CACHE_CONTROL = 'public, max-age=300';
 const DEFAULT_OVERSIZED_BYTES = 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
@@ -38,7 +58,7 @@ function sendBody(res: ServerResponse, status: number, contentType: string, body
   res.end(body);
 }
 
-/** A valid JWK Set padded with an extra member to at least `bytes` bytes, streamed in chunks. */
+/** A valid JSON document padded with an extra member to at least `bytes` bytes, streamed in chunks. */
 function sendOversized(res: ServerResponse, jwks: string, bytes: number, contentLength: boolean, headers: Record<string, string>): void {
   const prefix = `${jwks.slice(0, -1)},"padding":"`;
   const suffix = '"}';
@@ -58,18 +78,35 @@ function sendOversized(res: ServerResponse, jwks: string, bytes: number, content
 }
 
 export function createJwksEndpoint(currentJwks: () => PublicJwks): JwksEndpoint {
+  let cacheControl: string | null = DEFAULT_CACHE_CONTROL;
+  const cacheHeaders = (): Record<string, string> => (cacheControl === null ? {} : { 'cache-control': cacheControl });
+  const endpoint = createFaultyEndpoint({
+    name: 'jwks',
+    answer: (_req, res) => sendBody(res, 200, 'application/json', JSON.stringify(currentJwks()), cacheHeaders()),
+    document: () => JSON.stringify(currentJwks()),
+    emptyDocument: JSON.stringify({ keys: [] }),
+    headers: cacheHeaders,
+  });
+  // The generic faults (their `requests` getter included) plus cacheControl.
+  const withCacheControl: Pick<JwksFaults, 'cacheControl'> = {
+    cacheControl(value) {
+      if (value !== null && (typeof value !== 'string' || /[\r\n]/.test(value))) {
+        throw new TypeError('@authgate/testing: jwks.cacheControl needs a single-line string, or null for no header');
+      }
+      cacheControl = value;
+    },
+  };
+  const faults = Object.defineProperties(withCacheControl, Object.getOwnPropertyDescriptors(endpoint.faults)) as JwksFaults;
+  return { faults, serve: endpoint.serve, dispose: endpoint.dispose };
+}
+
+export function createFaultyEndpoint(behaviour: EndpointBehaviour): FaultyEndpoint {
   let mode: Mode = { kind: 'normal' };
   let requests = 0;
-  let cacheControl: string | null = DEFAULT_CACHE_CONTROL;
   const pendingSlow = new Set<NodeJS.Timeout>();
-
-  function cacheHeaders(): Record<string, string> {
-    return cacheControl === null ? {} : { 'cache-control': cacheControl };
-  }
-
-  function answerNormally(res: ServerResponse): void {
-    sendBody(res, 200, 'application/json', JSON.stringify(currentJwks()), cacheHeaders());
-  }
+  const { name } = behaviour;
+  const cacheHeaders = (): Record<string, string> => behaviour.headers?.() ?? {};
+  const answerNormally = (req: IncomingMessage, res: ServerResponse): void => behaviour.answer(req, res);
 
   function serve(req: IncomingMessage, res: ServerResponse): void {
     requests += 1;
@@ -77,7 +114,7 @@ export function createJwksEndpoint(currentJwks: () => PublicJwks): JwksEndpoint 
     const current = mode;
     switch (current.kind) {
       case 'normal':
-        return answerNormally(res);
+        return answerNormally(req, res);
       case 'down':
         // RST rather than FIN: what a crashed or firewalled endpoint looks like to the client (ECONNRESET).
         req.socket.resetAndDestroy();
@@ -92,7 +129,7 @@ export function createJwksEndpoint(currentJwks: () => PublicJwks): JwksEndpoint 
       case 'slow': {
         const timer = setTimeout(() => {
           pendingSlow.delete(timer);
-          if (!res.destroyed) answerNormally(res);
+          if (!res.destroyed) answerNormally(req, res);
         }, current.ms);
         pendingSlow.add(timer);
         res.on('close', () => {
@@ -107,26 +144,26 @@ export function createJwksEndpoint(currentJwks: () => PublicJwks): JwksEndpoint 
       case 'garbage':
         return sendBody(res, 200, 'text/html; charset=utf-8', GARBAGE_HTML, cacheHeaders());
       case 'truncated': {
-        const full = JSON.stringify(currentJwks());
+        const full = behaviour.document();
         return sendBody(res, 200, 'application/json', full.slice(0, Math.floor(full.length / 2)), cacheHeaders());
       }
       case 'oversized':
-        return sendOversized(res, JSON.stringify(currentJwks()), current.bytes, current.contentLength, cacheHeaders());
+        return sendOversized(res, behaviour.document(), current.bytes, current.contentLength, cacheHeaders());
       case 'empty':
-        return sendBody(res, 200, 'application/json', JSON.stringify({ keys: [] }), cacheHeaders());
+        return sendBody(res, 200, 'application/json', behaviour.emptyDocument, cacheHeaders());
     }
   }
 
-  const faults: JwksFaults = {
+  const faults: EndpointFaults = {
     down() {
       mode = { kind: 'down' };
     },
     status(code) {
-      if (!Number.isInteger(code) || code < 200 || code > 599) throw new RangeError(`@authgate/testing: jwks.status needs an HTTP status from 200 to 599 (got ${code})`);
+      if (!Number.isInteger(code) || code < 200 || code > 599) throw new RangeError(`@authgate/testing: ${name}.status needs an HTTP status from 200 to 599 (got ${code})`);
       mode = { kind: 'status', code };
     },
     slow(ms) {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`@authgate/testing: jwks.slow needs a non-negative number of milliseconds (got ${ms})`);
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`@authgate/testing: ${name}.slow needs a non-negative number of milliseconds (got ${ms})`);
       mode = { kind: 'slow', ms };
     },
     hang() {
@@ -139,7 +176,7 @@ export function createJwksEndpoint(currentJwks: () => PublicJwks): JwksEndpoint 
       mode = { kind: 'truncated' };
     },
     oversized(bytes = DEFAULT_OVERSIZED_BYTES, options = {}) {
-      if (!Number.isSafeInteger(bytes) || bytes < 1) throw new RangeError(`@authgate/testing: jwks.oversized needs a positive whole number of bytes (got ${bytes})`);
+      if (!Number.isSafeInteger(bytes) || bytes < 1) throw new RangeError(`@authgate/testing: ${name}.oversized needs a positive whole number of bytes (got ${bytes})`);
       mode = { kind: 'oversized', bytes, contentLength: options.contentLength !== false };
     },
     empty() {
@@ -153,12 +190,6 @@ export function createJwksEndpoint(currentJwks: () => PublicJwks): JwksEndpoint 
     },
     resetCount() {
       requests = 0;
-    },
-    cacheControl(value) {
-      if (value !== null && (typeof value !== 'string' || /[\r\n]/.test(value))) {
-        throw new TypeError('@authgate/testing: jwks.cacheControl needs a single-line string, or null for no header');
-      }
-      cacheControl = value;
     },
   };
 

@@ -1,6 +1,9 @@
 import { createBadTokens } from './bad-tokens.js';
 import { discoveryDocument, handleTokenRequest, sendJson, type IssuerEndpoints } from './endpoints.js';
 import { createJwksEndpoint } from './faults.js';
+import { encryptToken } from './encrypt.js';
+import { createIntrospectionStore, DEFAULT_INTROSPECTION_CLIENT } from './introspection.js';
+import { buildPayload } from './sign.js';
 import { KeyStore } from './keys.js';
 import { normalizeIssuerOptions, urlHost } from './options.js';
 import { signToken, type SignContext } from './sign.js';
@@ -10,6 +13,10 @@ import type { TestIssuer, TestIssuerOptions } from './types.js';
 export type {
   BadTokens,
   Duration,
+  EncryptionKeyPair,
+  EncryptOptions,
+  EndpointFaults,
+  IntrospectionClient,
   JwksFaults,
   PublicJwk,
   PublicJwks,
@@ -23,6 +30,8 @@ export type {
 export { SIGNING_ALGORITHMS } from './keys.js';
 export { WRONG_AUDIENCE, WRONG_ISSUER } from './bad-tokens.js';
 export { DEFAULT_CACHE_CONTROL } from './faults.js';
+export { encryptToken, generateEncryptionKey } from './encrypt.js';
+export { DEFAULT_INTROSPECTION_CLIENT } from './introspection.js';
 
 const READ = ['GET', 'HEAD'] as const;
 
@@ -46,9 +55,17 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     url,
     jwksUri: `${origin}${base}/.well-known/jwks.json`,
     tokenEndpoint: `${origin}${base}/token`,
+    introspectionEndpoint: `${origin}${base}/introspect`,
     algorithms: config.algorithms,
   };
   const context: SignContext = { issuerUrl: url, defaultAudience: config.defaultAudience, keys };
+  const introspection = createIntrospectionStore({
+    endpointUrl: () => endpoints.introspectionEndpoint,
+    issuerUrl: url,
+    publicJwks: () => keys.publicJwks(),
+    clients: options.introspectionClients ?? [DEFAULT_INTROSPECTION_CLIENT],
+  });
+  routes.set(`${base}/introspect`, { methods: ['POST'], handle: (req, res) => introspection.endpoint.serve(req, res) });
   const serveDiscovery: Route = { methods: READ, handle: (_req, res) => sendJson(res, 200, discoveryDocument(endpoints)) };
 
   routes.set(`${base}/.well-known/jwks.json`, { methods: READ, handle: (req, res) => jwksEndpoint.serve(req, res) });
@@ -65,7 +82,12 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     url,
     jwksUri: endpoints.jwksUri,
     tokenEndpoint: endpoints.tokenEndpoint,
+    introspectionEndpoint: endpoints.introspectionEndpoint,
     algorithms: config.algorithms,
+    opaqueToken: (claims, signOptions) => introspection.register(buildPayload(context, claims, signOptions)),
+    revoke: (token) => introspection.revoke(token),
+    signEncrypted: async (claims, signOptions, key, encryption) => encryptToken(await signToken(context, claims, signOptions), key, encryption),
+    introspection: introspection.endpoint.faults,
     sign: (claims, signOptions) => signToken(context, claims, signOptions),
     rotate: (algorithm) => keys.rotate(algorithm),
     removeKey: async (kid) => keys.remove(kid),
@@ -75,6 +97,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     jwks: jwksEndpoint.faults,
     async close() {
       jwksEndpoint.dispose();
+      introspection.endpoint.dispose();
       await server.close();
     },
   };

@@ -22,7 +22,43 @@ export interface TokenClaims {
   [claim: string]: unknown;
 }
 
+/** A client allowed to call the issuer's introspection endpoint (an API's credentials). */
+export interface IntrospectionClient {
+  clientId: string;
+  /** For client_secret_basic and client_secret_post. */
+  clientSecret?: string;
+  /** A public JWK, for private_key_jwt (RFC 7523) assertions. */
+  publicKey?: import('jose').JWK;
+}
+
+/** How `encryptToken` builds the JWE header. */
+export interface EncryptOptions {
+  /** Key management; default `RSA-OAEP-256` for RSA keys, `ECDH-ES` for EC/OKP keys, `dir` for bytes. */
+  alg?: string;
+  /** Content encryption; default `A256GCM`. */
+  enc?: string;
+  /** Header `kid`; default the key's. `null` leaves it out. */
+  kid?: string | null;
+  /** Header `cty`; default `'JWT'` (nested JWT). `null` leaves it out. */
+  cty?: string | null;
+  /** Compress (`zip: "DEF"`), which a verifier must refuse. */
+  zip?: boolean;
+  /** More protected header fields. */
+  header?: Readonly<Record<string, unknown>>;
+}
+
+export interface EncryptionKeyPair {
+  /** For the verifier's `decryption.keys`. */
+  privateJwk: import('jose').JWK;
+  /** For `encryptToken` / `signEncrypted`. */
+  publicJwk: import('jose').JWK;
+  /** The same private key as a KeyObject (`decryption.keys: [{ kid, key }]`). */
+  privateKey: import('node:crypto').KeyObject;
+}
+
 export interface TestIssuerOptions {
+  /** Who may call the introspection endpoint. Default one client: `test-api` / `test-api-secret`. */
+  introspectionClients?: readonly IntrospectionClient[];
   /** One signing key is kept current per algorithm. The first one is the default for `sign()`. Default `['RS256']`. */
   algorithms?: readonly SigningAlgorithm[];
   /** Interface to listen on. Default `'127.0.0.1'`. Only loopback unless `allowNonLoopback` is set. */
@@ -94,10 +130,10 @@ export interface BadTokens {
 }
 
 /**
- * Fault injection for the JWKS endpoint only (discovery and the token endpoint keep working). One mode at a time:
- * each call replaces the previous mode; `recover()` returns to normal. `cacheControl()` is independent of the mode.
+ * Fault injection for one endpoint (the others keep working). One mode at a time: each call replaces the previous
+ * mode; `recover()` returns to normal.
  */
-export interface JwksFaults {
+export interface EndpointFaults {
   /** Reset the connection (TCP RST) of every JWKS request before answering. */
   down(): void;
   /** Answer every JWKS request with this HTTP status and a small JSON error body. */
@@ -115,13 +151,17 @@ export interface JwksFaults {
    * sent chunked, so a client has to count bytes as they arrive instead of refusing on the header.
    */
   oversized(bytes?: number, options?: { contentLength?: boolean }): void;
-  /** 200 with `{"keys":[]}`. */
+  /** 200 with an empty document: `{"keys":[]}` for the JWKS, `{}` for introspection. */
   empty(): void;
   /** Back to normal answers. */
   recover(): void;
-  /** JWKS requests received since start or `resetCount()`, whatever the mode (hung and reset ones included). */
+  /** Requests received since start or `resetCount()`, whatever the mode (hung and reset ones included). */
   readonly requests: number;
   resetCount(): void;
+}
+
+/** Fault injection for the JWKS endpoint. `cacheControl()` is independent of the mode. */
+export interface JwksFaults extends EndpointFaults {
   /** `Cache-Control` of JWKS responses; `null` sends none. Default `'public, max-age=300'`. */
   cacheControl(value: string | null): void;
 }
@@ -150,8 +190,21 @@ export interface TestIssuer {
   readonly jwksUri: string;
   /** `${url}/token`: a client_credentials token endpoint that trusts every client (test use only). */
   readonly tokenEndpoint: string;
+  /** `${url}/introspect`: RFC 7662, for `opaqueToken()`s and the issuer's JWTs; named in discovery. */
+  readonly introspectionEndpoint: string;
   /** The configured algorithms, default first. */
   readonly algorithms: readonly SigningAlgorithm[];
+  /**
+   * An opaque access token: random characters, its claims known only to the introspection endpoint (built like
+   * `sign()` builds a payload: same defaults and options).
+   */
+  opaqueToken(claims?: TokenClaims, options?: Omit<SignOptions, 'algorithm' | 'kid' | 'typ' | 'header'>): string;
+  /** The introspection endpoint answers `{"active":false}` for this token (opaque or JWT) from now on. */
+  revoke(token: string): void;
+  /** Signs like `sign()`, then encrypts the JWT to `key` (the API's public encryption key): a nested JWE. */
+  signEncrypted(claims: TokenClaims | undefined, options: SignOptions | undefined, key: import('jose').JWK, encryption?: EncryptOptions): Promise<string>;
+  /** Fault injection and latency for the introspection endpoint (same modes as `jwks`; `empty()` answers `{}`). */
+  readonly introspection: EndpointFaults;
   /** Signs an access token with the current key of `options.algorithm` (default the first algorithm). */
   sign(claims?: TokenClaims, options?: SignOptions): Promise<string>;
   /** Makes a new key current for each algorithm (or just `algorithm`); old keys stay published. Returns the new kids. */

@@ -31,6 +31,8 @@ export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
   jwksOptions: true,
   cache: true,
   verifyInThreadPool: true,
+  introspection: true,
+  decryption: true,
   logger: true,
   onEvent: true,
 };

@@ -63,9 +63,10 @@ export function identityOf<C extends object>(
     kid,
     alg,
     header: context.interned.headers.get(token.slice(0, token.indexOf('.')), () => Object.freeze(decoded.header)),
+    source: 'jwt' as const,
     [KEY_ID]: key.id,
   };
-  // The raw token, for forwarding downstream: not enumerable, so JSON, spreads and loggers never show it.
+  // The raw token, for forwarding downstream and requireActive(): not enumerable, so JSON, spreads and loggers never show it.
   Object.defineProperty(identity, 'token', { value: token, enumerable: false });
   return { identity: Object.freeze(identity) as unknown as Identity<C>, keyId: key.id };
 }
