@@ -35,10 +35,13 @@ export type AuthErrorReason =
   | 'audience_mismatch'
   | 'claim_missing'
   | 'claim_invalid'
+  | 'revoked'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
-  | 'key_source_unavailable';
+  | 'key_source_unavailable'
+  // The revocation list cannot decide (a shared list cut off past maxStaleness, failMode 'closed'): 503.
+  | 'revocation_unavailable';
 
 export type AuthErrorStatus = 400 | 401 | 403 | 503;
 
@@ -72,8 +75,10 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   audience_mismatch: { status: 401, code: 'invalid_token', description: 'The token audience is not allowed' },
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
+  revoked: { status: 401, code: 'invalid_token', description: 'The access token was revoked' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
+  revocation_unavailable: { status: 503, code: undefined, description: 'Token revocation status is temporarily unavailable' },
 };
 
 export interface AuthErrorOptions {

@@ -7,6 +7,8 @@ import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
+import { validateRevocationList } from './revocation/check.js';
+import type { RevocationList } from './revocation/types.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -92,6 +94,13 @@ export interface VerifierOptions {
    * of a hand-off per token; size the pool with `UV_THREADPOOL_SIZE`. Cached tokens never reach either.
    */
   verifyInThreadPool?: boolean;
+  /**
+   * A denylist consulted for every accepted token, cached ones included (`createMemoryRevocationList()`, or
+   * `createRedisRevocationList()` from `@authgate/redis` for a fleet). A revoked token gets 401 `revoked`. Tokens
+   * without `jti` cannot be revoked one by one, and tokens without `iat` are refused once their subject or client
+   * has an entry: add `requiredClaims: ['jti', 'iat']` to refuse such tokens outright. Off by default.
+   */
+  revocation?: RevocationList;
   /** A pino logger (or anything with the same methods). Default: a silent pino logger (`AUTHGATE_LOG_LEVEL=warn` turns it on). */
   logger?: AuthLogger;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
@@ -116,6 +125,7 @@ export interface NormalizedOptions {
   jwks: Required<JwksOptions>;
   cache: Required<TokenCacheOptions> | false;
   verifyInThreadPool: boolean;
+  revocation: RevocationList | undefined;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
 }
@@ -190,6 +200,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
     verifyInThreadPool: options.verifyInThreadPool === true,
+    revocation: validateRevocationList(options.revocation),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
   };
