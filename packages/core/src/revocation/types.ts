@@ -72,6 +72,8 @@ export interface MemoryRevocationList extends RevocationList {
   add(entry: RevocationEntry): void;
   /** Forgets an entry in its stored form; a no-op when there is none. */
   remove(entry: Pick<RevocationEntry, 'kind' | 'id' | 'iss'>): void;
+  /** Keep token entries at least this many seconds past `exp` (each verifier passes its `clockTolerance`). */
+  retainPastExpiry(seconds: number): void;
   /** Live entries (expired ones are dropped first). */
   readonly size: number;
 }
