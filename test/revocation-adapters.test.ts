@@ -2,7 +2,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryRevocationList } from '@authgate/core';
+import { createMemoryRevocationList, type VerifierOptions } from '@authgate/core';
 import { jwtAuth } from '@authgate/express';
 import authgate from '@authgate/fastify';
 import { createTestIssuer, type TestIssuer } from '@authgate/testing';
@@ -16,14 +16,14 @@ beforeAll(async () => {
 });
 afterAll(() => issuer?.close());
 
-const options = (revocation: ReturnType<typeof createMemoryRevocationList>) =>
-  ({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'] as const, jwks: issuer.publicJwks() as never, revocation });
+const options = (revocation: ReturnType<typeof createMemoryRevocationList>): VerifierOptions =>
+  ({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'], jwks: issuer.publicJwks() as never, revocation });
 
 describe('revocation through the adapters', () => {
   it('Express: jwtAuth({ revocation })', async () => {
     const revocation = createMemoryRevocationList();
     const app = express();
-    app.get('/me', jwtAuth({ ...options(revocation), algorithms: ['RS256'] }), (req, res) => res.json({ sub: req.auth?.subject }));
+    app.get('/me', jwtAuth(options(revocation)), (req, res) => res.json({ sub: req.auth?.subject }));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
@@ -43,7 +43,7 @@ describe('revocation through the adapters', () => {
   it('Fastify: the plugin with { revocation }', async () => {
     const revocation = createMemoryRevocationList();
     const app = Fastify();
-    await app.register(authgate, { ...options(revocation), algorithms: ['RS256'] });
+    await app.register(authgate, options(revocation));
     app.get('/me', async (request) => ({ sub: request.auth?.subject }));
     try {
       const token = await issuer.sign({ sub: 'frank' }, { issuedAt: Math.floor(Date.now() / 1000) - 10 });
