@@ -1,5 +1,11 @@
 export { createVerifier } from './verifier.js';
 export type { Verifier, VerifierHealth } from './verifier-types.js';
+export { createMemoryRevocationList } from './revocation/memory-list.js';
+export { tokenEntry, cutoffEntry, entryExpiry } from './revocation/options.js';
+export type {
+  RevocationList, RevocableClaims, MemoryRevocationList, MemoryRevocationListOptions, RevocationEntry,
+  TokenRevocation, SubjectRevocation, ClientRevocation,
+} from './revocation/types.js';
 export type { VerifierOptions, IssuerConfig, JwksOptions, TokenCacheOptions, AuthLogger } from './options.js';
 export type { Identity, RegisteredClaims } from './identity.js';
 export { AuthError, AuthConfigError, isAuthError, renderChallenge, DEFAULT_REALM } from './errors.js';

@@ -33,6 +33,7 @@ export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
   verifyInThreadPool: true,
   introspection: true,
   decryption: true,
+  revocation: true,
   logger: true,
   onEvent: true,
 };
