@@ -5,6 +5,8 @@ import { readStringList } from '../token/claim-values.js';
 import type { NormalizedOptions } from '../options.js';
 import type { IntrospectionResponse } from './client.js';
 
+const NO_HEADER: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /**
  * What an `active: true` answer must still satisfy (RFC 7662 §2.2 lets the server say little, so the API checks
  * what it does say): `exp` in the future (with the usual tolerance), `iss` one of ours, `aud` naming this API when
@@ -68,6 +70,8 @@ export function checkActiveAnswer(
     // No exp: the identity is vouched for as long as the answer may be reused (cache.maxTtl).
     expiresAt: new Date((exp ?? nowSeconds + rules.lifetimeWithoutExp) * 1000),
     kid: undefined,
+    // No JOSE header: the server vouched for an opaque token.
+    header: NO_HEADER,
     alg: '',
     source: 'introspection' as const,
     clientId: typeof answer.client_id === 'string' && answer.client_id !== '' ? answer.client_id : undefined,

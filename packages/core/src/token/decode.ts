@@ -11,8 +11,6 @@ export interface DecodedToken {
   /** The exact bytes the signature covers: `header.payload` as sent (RFC 7515 §5.2). */
   signingInput: Buffer;
   signature: Buffer;
-  /** The token as decoded (an identity keeps it, non-enumerable, for checks that ask about it again). */
-  token: string;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
