@@ -1,8 +1,8 @@
 import { createHmac, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AuthConfigError, AuthError, createVerifier, type VerifierOptions } from '@authgate/core';
-import { AUDIENCE, ISSUER, b64, makeKey, sign, type TestKey } from './helpers/keys.js';
+import { AuthConfigError, createVerifier, type VerifierOptions } from '@authgate/core';
+import { AUDIENCE, ISSUER, b64, makeKey, refusalReason as reason, sign, type TestKey } from './helpers/keys.js';
 
 const SECRET = randomBytes(32).toString('base64url'); // 43 characters: 43 bytes as UTF-8
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -18,11 +18,6 @@ async function hsToken(secret: string | Uint8Array, claims: Record<string, unkno
   return new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'svc-a', iat: now, exp: now + 300, ...claims }).setProtectedHeader({ alg }).sign(key);
 }
 
-async function reason(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(AuthError);
-  return (error as AuthError).reason;
-}
 
 beforeAll(async () => {
   rsaKey = await makeKey('RS256');
