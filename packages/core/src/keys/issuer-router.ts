@@ -14,7 +14,7 @@ export class IssuerRouter {
   /** Every distinct source, once. */
   readonly sources: ReadonlySet<KeySource>;
 
-  /** `shared`: one source serves every issuer (a shared secret). */
+  /** `shared`: one source serves every issuer (a shared secret, a per-kid key URL). */
   constructor(issuers: readonly NormalizedIssuer[], create: (issuer: NormalizedIssuer, sharedBy: readonly string[]) => KeySource, shared = false) {
     const byKeys = new Map<unknown, NormalizedIssuer[]>();
     for (const entry of issuers) {
