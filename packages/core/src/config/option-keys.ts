@@ -14,6 +14,7 @@ export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
   algorithms: true,
   jwksUri: true,
   jwks: true,
+  secret: true,
   clockTolerance: true,
   maxTokenAge: true,
   typ: true,
