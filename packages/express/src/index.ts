@@ -35,4 +35,4 @@ export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-au
 export { requireScope, requireAnyScope } from './require-scope.js';
 // Re-exported so an app needs only this package: error handlers (passErrors) and shared verifiers.
 export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier } from '@authgate/core';
-export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger } from '@authgate/core';
+export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, ForwardIdentityOptions } from '@authgate/core';

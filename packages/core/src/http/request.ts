@@ -20,8 +20,11 @@ export interface RequestLike {
  * access logs and browser history, and cookies bring CSRF with them, so each is an explicit opt-in.
  */
 export interface TokenLocations {
-  /** Read `Authorization: Bearer ...`. Default true. */
-  header?: boolean;
+  /**
+   * Read `Authorization: Bearer ...` (true, the default), or a string: the name of a header that carries the bare
+   * token instead (e.g. `'x-authgate-identity'` for a gateway's signed identity); `Authorization` is then not read.
+   */
+  header?: boolean | string;
   /** Read this cookie (e.g. `'access_token'`). Off by default. */
   cookie?: string;
   /** Read this query parameter (`true` means `access_token`, RFC 6750 §2.3). Off by default. */
@@ -48,6 +51,8 @@ export type RequestAuthenticator<C extends object> = (request: RequestLike) => I
 
 interface ResolvedLocations {
   header: boolean;
+  /** A header carrying the bare token (lower-cased), when `tokenLocations.header` names one. */
+  namedHeader: string | undefined;
   cookie: string | undefined;
   query: string | undefined;
   body: string | undefined;
@@ -56,13 +61,15 @@ interface ResolvedLocations {
 function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
   const pick = (value: boolean | string | undefined): string | undefined =>
     value === true ? 'access_token' : typeof value === 'string' && value !== '' ? value : undefined;
+  const namedHeader = typeof locations.header === 'string' && locations.header !== '' ? locations.header.toLowerCase() : undefined;
   const resolved = {
-    header: locations.header ?? true,
+    header: namedHeader === undefined && (locations.header ?? true) !== false,
+    namedHeader,
     cookie: typeof locations.cookie === 'string' && locations.cookie !== '' ? locations.cookie : undefined,
     query: pick(locations.query),
     body: pick(locations.body),
   };
-  if (!resolved.header && !resolved.cookie && !resolved.query && !resolved.body) {
+  if (!resolved.header && !resolved.namedHeader && !resolved.cookie && !resolved.query && !resolved.body) {
     throw new AuthConfigError('tokenLocations turns off every place a token can come from');
   }
   return resolved;
@@ -75,6 +82,13 @@ function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): n
     const name = rawHeaders[i];
     if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count += 1;
   }
+  return count;
+}
+
+function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {
+  if (rawHeaders === undefined) return 1;
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === lowerName) count += 1;
   return count;
 }
 
@@ -112,6 +126,13 @@ function readRequestToken(request: RequestLike, locations: ResolvedLocations, re
       throw new AuthError('multiple_credentials', { realm, detail: 'more than one Authorization header' });
     }
     if (header !== undefined && header.trim() !== '') found.push(extractBearer(header, realm));
+  }
+  if (locations.namedHeader !== undefined) {
+    const value = request.headers[locations.namedHeader];
+    if (Array.isArray(value) || countHeader(request.rawHeaders, locations.namedHeader) > 1) {
+      throw new AuthError('multiple_credentials', { realm, detail: `more than one ${locations.namedHeader} header` });
+    }
+    if (value !== undefined && value.trim() !== '') found.push(value.trim());
   }
   if (locations.cookie !== undefined) {
     const value = readCookie(request.headers.cookie, locations.cookie, realm);

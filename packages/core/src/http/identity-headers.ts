@@ -1,0 +1,129 @@
+import type { Identity } from '../identity.js';
+
+/**
+ * Identity headers: which values they carry, how values are made safe for a header, and how every spelling of a
+ * configured header name is recognised (so a client can never send its own `x-user-id` to a service).
+ */
+
+/** A claim named as elsewhere in authgate: a string is one top-level claim taken whole, an array a nested path. */
+export type ClaimPath = string | readonly string[];
+
+/** Reads one value for a header from a verified identity; `undefined` means "send no such header". */
+export type IdentityValue = (identity: Identity<object>) => string | undefined;
+
+/** Longest header value sent, in characters after encoding; a longer value is left out (logged), never cut short. */
+export const MAX_IDENTITY_HEADER_LENGTH = 4096;
+
+// Printable ASCII except `%` (which starts an escape): everything else is percent-encoded as UTF-8.
+const SAFE_CHAR = /[^\x20-\x24\x26-\x7E]/gu;
+
+/**
+ * Makes a value safe for an HTTP header: control characters (CR, LF, NUL...), `%` and non-ASCII are percent-encoded
+ * as UTF-8 (`decodeURIComponent` reverses it), and `separator` is encoded inside list items so lists split cleanly.
+ */
+export function encodeHeaderValue(value: string, separator?: string): string {
+  let encoded = value.replace(SAFE_CHAR, (char) => encodeURIComponent(char));
+  if (separator !== undefined) encoded = encoded.split(separator).join(encodeURIComponent(separator));
+  return encoded;
+}
+
+/** How servers that fold `_` into `-` (CGI, PHP, Django...) and case-insensitive lookups see a header name. */
+export function canonicalHeaderName(name: string): string {
+  return name.toLowerCase().replace(/_/g, '-');
+}
+
+/** Reads a claim by path from a payload; `undefined` when any step is missing or not an object. */
+export function readClaim(claims: Readonly<Record<string, unknown>>, path: ClaimPath): unknown {
+  if (typeof path === 'string') return Object.prototype.hasOwnProperty.call(claims, path) ? claims[path] : undefined;
+  let value: unknown = claims;
+  for (const step of path) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, step)) return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}
+
+/** A claim value as header text: strings and numbers and booleans as they are, lists comma-separated; objects never. */
+export function claimHeaderValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : encodeHeaderValue(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    const items = value.filter((item): item is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof item));
+    return items.length === 0 ? undefined : items.map((item) => encodeHeaderValue(String(item), ',')).join(',');
+  }
+  return undefined;
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(' ').filter((item) => item !== '');
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
+  return [];
+}
+
+/**
+ * The caller's roles: `identity.roles` where core provides it (issue #12: `rolesClaims`), else the token's `roles`
+ * claim (an array, or a space-separated string). The one place that decides, so the gateway's rules and the headers agree.
+ */
+export function rolesOf(identity: Identity<object>): readonly string[] {
+  const roles = (identity as { roles?: unknown }).roles;
+  if (Array.isArray(roles)) return roles as string[];
+  return stringList((identity.claims as Record<string, unknown>).roles);
+}
+
+/** The OAuth client the token was issued to: `identity.clientId` where core provides it, else `client_id`, `azp`, `cid`. */
+export function clientIdOf(identity: Identity<object>): string | undefined {
+  const fromIdentity = (identity as { clientId?: unknown }).clientId;
+  if (typeof fromIdentity === 'string') return fromIdentity;
+  const claims = identity.claims as Record<string, unknown>;
+  for (const name of ['client_id', 'azp', 'appid', 'cid']) if (typeof claims[name] === 'string' && claims[name] !== '') return claims[name] as string;
+  return undefined;
+}
+
+const list = (items: readonly string[], separator: string): string | undefined =>
+  items.length === 0 ? undefined : items.map((item) => encodeHeaderValue(item, separator)).join(separator);
+
+/** The headers sent by default (`forwardIdentity: true`), the ones the design names plus client, issuer and expiry. */
+export const DEFAULT_IDENTITY_HEADERS: Readonly<Record<string, IdentityValue>> = Object.freeze({
+  'x-user-id': (identity) => (identity.subject === undefined || identity.subject === '' ? undefined : encodeHeaderValue(identity.subject)),
+  'x-user-role': (identity) => list(rolesOf(identity), ','),
+  'x-scope': (identity) => list(identity.scopes, ' '),
+  'x-client-id': (identity) => {
+    const clientId = clientIdOf(identity);
+    return clientId === undefined ? undefined : encodeHeaderValue(clientId);
+  },
+  'x-token-issuer': (identity) => encodeHeaderValue(identity.issuer),
+  'x-token-expires': (identity) => String(Math.floor(identity.expiresAt.getTime() / 1000)),
+});
+
+/** A claim path as the value source of a header the application added. */
+export function claimValue(path: ClaimPath): IdentityValue {
+  return (identity) => claimHeaderValue(readClaim(identity.claims as Record<string, unknown>, path));
+}
+
+/** The headers of a request as Node gives them (names lower-cased), plus the raw list where Node keeps every spelling. */
+export interface MutableHeaders {
+  headers: Record<string, string | string[] | undefined>;
+  rawHeaders?: string[];
+}
+
+/**
+ * Removes every header whose canonical name is in `names` (`X-User-Id`, `x_user_id`, `X_USER-ID`...), from the
+ * parsed headers and from Node's raw list (which some proxies replay). Returns how many names were removed.
+ */
+export function stripHeaders(request: MutableHeaders, names: ReadonlySet<string>): number {
+  let removed = 0;
+  for (const name of Object.keys(request.headers)) {
+    if (names.has(canonicalHeaderName(name))) {
+      delete request.headers[name];
+      removed += 1;
+    }
+  }
+  const raw = request.rawHeaders;
+  if (removed > 0 && Array.isArray(raw)) {
+    for (let i = raw.length - 2; i >= 0; i -= 2) {
+      if (names.has(canonicalHeaderName(raw[i] as string))) raw.splice(i, 2);
+    }
+  }
+  return removed;
+}
