@@ -1,7 +1,10 @@
 /** Who runs in the HTTP benchmark. Each id is a file in servers/; `role` says how it enters the ratios. */
 export type Framework = 'express' | 'fastify';
-/** `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale. */
-export type Role = 'baseline' | 'authgate' | 'peer' | 'reference';
+/**
+ * `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale.
+ * `edge`: authgate deciding for a proxy (@authgate/gateway), shown beside the in-app adapters, outside the ratios.
+ */
+export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'edge';
 
 export interface Contender {
   id: string;
@@ -22,5 +25,6 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'fastify-authgate', framework: 'fastify', label: '@authgate/fastify', role: 'authgate' },
   { id: 'fastify-jwt-get-jwks', framework: 'fastify', label: '@fastify/jwt + get-jwks', role: 'peer' },
   { id: 'fastify-signature-only', framework: 'fastify', label: 'signature only (limit)', role: 'reference' },
+  { id: 'fastify-gateway', framework: 'fastify', label: '@authgate/gateway decisions', role: 'edge' },
   { id: 'fastify-jwt-get-jwks-tuned', framework: 'fastify', label: '@fastify/jwt + get-jwks, tuned', role: 'peer', extra: true },
 ];

@@ -80,8 +80,8 @@ export function compileRules(rules: unknown, realm: string): CompiledRule[] {
       configError(`${at}: scopes, anyScopes and roles need auth "required" (a public path has no caller to check)`);
     }
     const check = (identity: Identity<object>): void => {
-      scopes?.(identity);
-      anyScopes?.(identity);
+      void scopes?.(identity, undefined);
+      void anyScopes?.(identity, undefined);
       if (roles !== undefined) {
         const held = rolesOf(identity);
         if (!roles.every((role) => held.includes(role))) {

@@ -2,6 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import { fail } from '../config/validate.js';
 import type { Identity } from '../identity.js';
 import type { AuthLogger } from '../options.js';
+import { normalizeClaimPath, type ClaimPath } from '../token/claim-path.js';
 import { createIdentitySigner, IDENTITY_ASSERTION_HEADER, type IdentitySigner, type IdentitySigningOptions } from './identity-assertion.js';
 import {
   canonicalHeaderName,
@@ -9,7 +10,6 @@ import {
   DEFAULT_IDENTITY_HEADERS,
   MAX_IDENTITY_HEADER_LENGTH,
   stripHeaders,
-  type ClaimPath,
   type IdentityValue,
   type MutableHeaders,
 } from './identity-headers.js';
@@ -51,11 +51,6 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Headers that must never be overwritten with identity values: they steer the proxy or the connection itself.
 const RESERVED = new Set(['authorization', 'host', 'cookie', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'te', 'upgrade', IDENTITY_ASSERTION_HEADER]);
 
-function validClaimPath(path: unknown): path is ClaimPath {
-  if (typeof path === 'string') return path !== '';
-  return Array.isArray(path) && path.length > 0 && path.every((step) => typeof step === 'string' && step !== '');
-}
-
 function resolveHeaders(given: ForwardIdentityOptions['headers']): { send: Map<string, IdentityValue>; names: Set<string> } {
   const send = new Map<string, IdentityValue>(Object.entries(DEFAULT_IDENTITY_HEADERS));
   const names = new Set<string>(send.keys());
@@ -68,10 +63,8 @@ function resolveHeaders(given: ForwardIdentityOptions['headers']): { send: Map<s
     names.add(canonicalHeaderName(name));
     if (source === false) {
       send.delete(name);
-    } else if (validClaimPath(source)) {
-      send.set(name, claimValue(source));
     } else {
-      fail(`forwardIdentity.headers.${name} must be a claim name, a claim path (array of names) or false (got ${JSON.stringify(source)})`);
+      send.set(name, claimValue(normalizeClaimPath(source, `forwardIdentity.headers.${name}`)));
     }
   }
   const canonical = new Map<string, string>();

@@ -1,12 +1,10 @@
 import type { Identity } from '../identity.js';
+import { readClaim, type NormalizedClaimPath } from '../token/claim-path.js';
 
 /**
  * Identity headers: which values they carry, how values are made safe for a header, and how every spelling of a
  * configured header name is recognised (so a client can never send its own `x-user-id` to a service).
  */
-
-/** A claim named as elsewhere in authgate: a string is one top-level claim taken whole, an array a nested path. */
-export type ClaimPath = string | readonly string[];
 
 /** Reads one value for a header from a verified identity; `undefined` means "send no such header". */
 export type IdentityValue = (identity: Identity<object>) => string | undefined;
@@ -30,17 +28,6 @@ export function encodeHeaderValue(value: string, separator?: string): string {
 /** How servers that fold `_` into `-` (CGI, PHP, Django...) and case-insensitive lookups see a header name. */
 export function canonicalHeaderName(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
-}
-
-/** Reads a claim by path from a payload; `undefined` when any step is missing or not an object. */
-export function readClaim(claims: Readonly<Record<string, unknown>>, path: ClaimPath): unknown {
-  if (typeof path === 'string') return Object.prototype.hasOwnProperty.call(claims, path) ? claims[path] : undefined;
-  let value: unknown = claims;
-  for (const step of path) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, step)) return undefined;
-    value = (value as Record<string, unknown>)[step];
-  }
-  return value;
 }
 
 /** A claim value as header text: strings and numbers and booleans as they are, lists comma-separated; objects never. */
@@ -97,7 +84,7 @@ export const DEFAULT_IDENTITY_HEADERS: Readonly<Record<string, IdentityValue>> =
 });
 
 /** A claim path as the value source of a header the application added. */
-export function claimValue(path: ClaimPath): IdentityValue {
+export function claimValue(path: NormalizedClaimPath): IdentityValue {
   return (identity) => claimHeaderValue(readClaim(identity.claims as Record<string, unknown>, path));
 }
 
