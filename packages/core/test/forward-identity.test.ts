@@ -10,7 +10,7 @@ import {
 import { identitySigningKey } from '../../../test/helpers/identity-key.js';
 
 function identity(claims: Record<string, unknown> = {}, overrides: Partial<Identity> = {}): Identity {
-  const exp = Math.floor(Date.now() / 1000) + 300;
+  const exp = typeof claims.exp === 'number' ? claims.exp : Math.floor(Date.now() / 1000) + 300;
   return {
     subject: 'user-1',
     issuer: 'https://idp.test/',
@@ -27,14 +27,15 @@ function identity(claims: Record<string, unknown> = {}, overrides: Partial<Ident
 describe('forwardIdentity headers', () => {
   it('sends the default headers for a verified identity', () => {
     const forwarder = createIdentityForwarder(true)!;
-    const headers = forwarder.headersFor(identity());
+    const caller = identity();
+    const headers = forwarder.headersFor(caller);
     expect(headers).toEqual({
       'x-user-id': 'user-1',
       'x-user-role': 'admin,ops',
       'x-scope': 'orders:read orders:write',
       'x-client-id': 'web',
       'x-token-issuer': 'https://idp.test/',
-      'x-token-expires': String(Math.floor(identity().expiresAt.getTime() / 1000)),
+      'x-token-expires': String(caller.claims.exp),
     });
     expect(forwarder.jwks).toBeUndefined();
   });
@@ -148,7 +149,7 @@ describe('signed identity assertion', () => {
     const forged = `${h}.${p}.${sign('sha256', Buffer.from(`${h}.${p}`), { key: stranger, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
     await expect(authenticate({ headers: { 'x-authgate-identity': forged } })).rejects.toMatchObject({ reason: 'signature_invalid' });
 
-    const expiredIdentity = identity({}, { expiresAt: new Date(Date.now() - 60_000) });
+    const expiredIdentity = identity({ exp: Math.floor(Date.now() / 1000) - 60 });
     const expired = forwarder.headersFor(expiredIdentity)['x-authgate-identity']!;
     await expect(authenticate({ headers: { 'x-authgate-identity': expired } })).rejects.toMatchObject({ reason: 'token_expired' });
 
@@ -158,9 +159,9 @@ describe('signed identity assertion', () => {
   });
 
   it('never outlives the access token it vouches for', () => {
-    const soon = new Date(Date.now() + 10_000);
-    const assertion = forwarder.headersFor(identity({}, { expiresAt: soon }))['x-authgate-identity']!;
+    const soon = Math.floor(Date.now() / 1000) + 10;
+    const assertion = forwarder.headersFor(identity({ exp: soon }))['x-authgate-identity']!;
     const payload = JSON.parse(Buffer.from(assertion.split('.')[1]!, 'base64url').toString()) as { exp: number };
-    expect(payload.exp).toBe(Math.floor(soon.getTime() / 1000));
+    expect(payload.exp).toBe(soon);
   });
 });

@@ -62,7 +62,7 @@ export function createIdentitySigner(options: IdentitySigningOptions): IdentityS
   const minted = new WeakMap<Identity<object>, { jwt: string; renewAt: number }>();
 
   function mint(identity: Identity<object>, now: number): { jwt: string; renewAt: number } {
-    const exp = Math.min(now + ttl, Math.floor(identity.expiresAt.getTime() / 1000));
+    const exp = Math.min(now + ttl, identity.claims.exp);
     const roles = rolesOf(identity);
     const clientId = clientIdOf(identity);
     const payload = {

@@ -80,7 +80,8 @@ export const DEFAULT_IDENTITY_HEADERS: Readonly<Record<string, IdentityValue>> =
     return clientId === undefined ? undefined : encodeHeaderValue(clientId);
   },
   'x-token-issuer': (identity) => encodeHeaderValue(identity.issuer),
-  'x-token-expires': (identity) => String(Math.floor(identity.expiresAt.getTime() / 1000)),
+  // From the claim, not `expiresAt` (a Date made per read).
+  'x-token-expires': (identity) => String(identity.claims.exp),
 });
 
 /** A claim path as the value source of a header the application added. */
