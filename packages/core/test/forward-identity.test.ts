@@ -16,6 +16,8 @@ function identity(claims: Record<string, unknown> = {}, overrides: Partial<Ident
     issuer: 'https://idp.test/',
     audience: ['api'],
     scopes: ['orders:read', 'orders:write'],
+    roles: Array.isArray(claims.roles) ? claims.roles : ['admin', 'ops'],
+    clientId: typeof claims.client_id === 'string' ? claims.client_id : 'web',
     claims: { iss: 'https://idp.test/', aud: 'api', exp, sub: 'user-1', roles: ['admin', 'ops'], client_id: 'web', ...claims },
     expiresAt: new Date(exp * 1000),
     kid: 'k',

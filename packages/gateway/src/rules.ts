@@ -1,4 +1,4 @@
-import { AuthError, createScopeGuard, rolesOf, type Identity, type ScopeGuard } from '@authgate/core';
+import { createRoleGuard, createScopeGuard, type Guard, type Identity } from '@authgate/core';
 import { configError } from './errors.js';
 import { matchesPath, parsePathPattern, type PathPattern } from './paths.js';
 
@@ -14,7 +14,7 @@ export interface GatewayRule {
   scopes?: string[];
   /** At least one of these scopes is needed. */
   anyScopes?: string[];
-  /** Every one of these roles is needed (`identity.roles`, else the token's `roles` claim). */
+  /** Every one of these roles is needed (`identity.roles`, read from the verifier's `rolesClaims`). */
   roles?: string[];
 }
 
@@ -50,10 +50,10 @@ function strings(value: unknown, field: string): string[] | undefined {
   return value as string[];
 }
 
-function guard(scopes: string[] | undefined, mode: 'all' | 'any', realm: string, field: string): ScopeGuard | undefined {
-  if (scopes === undefined) return undefined;
+function guard(values: string[] | undefined, create: typeof createScopeGuard | typeof createRoleGuard, mode: 'all' | 'any', realm: string, field: string): Guard | undefined {
+  if (values === undefined) return undefined;
   try {
-    return createScopeGuard(scopes, mode, realm);
+    return create(values, mode, realm);
   } catch (error) {
     configError(`${field}: ${(error as Error).message}`);
   }
@@ -72,22 +72,17 @@ export function compileRules(rules: unknown, realm: string): CompiledRule[] {
     if (given.auth !== 'public' && given.auth !== 'required') configError(`${at}.auth must be "public" or "required" (got ${JSON.stringify(given.auth)})`);
     const methods = strings(given.methods, `${at}.methods`)?.map((method) => method.toUpperCase());
     if (methods?.some((method) => !METHOD.test(method))) configError(`${at}.methods must be HTTP method names such as "GET"`);
-    const scopes = guard(strings(given.scopes, `${at}.scopes`), 'all', realm, `${at}.scopes`);
-    const anyScopes = guard(strings(given.anyScopes, `${at}.anyScopes`), 'any', realm, `${at}.anyScopes`);
-    const roles = strings(given.roles, `${at}.roles`);
+    const scopes = guard(strings(given.scopes, `${at}.scopes`), createScopeGuard, 'all', realm, `${at}.scopes`);
+    const anyScopes = guard(strings(given.anyScopes, `${at}.anyScopes`), createScopeGuard, 'any', realm, `${at}.anyScopes`);
+    const roles = guard(strings(given.roles, `${at}.roles`), createRoleGuard, 'all', realm, `${at}.roles`);
     const required = given.auth === 'required';
     if (!required && (scopes !== undefined || anyScopes !== undefined || roles !== undefined)) {
       configError(`${at}: scopes, anyScopes and roles need auth "required" (a public path has no caller to check)`);
     }
+    // Scope and role guards answer synchronously; a rule holds no predicate that could return a promise.
+    const guards = [scopes, anyScopes, roles].filter((check): check is Guard => check !== undefined);
     const check = (identity: Identity<object>): void => {
-      void scopes?.(identity, undefined);
-      void anyScopes?.(identity, undefined);
-      if (roles !== undefined) {
-        const held = rolesOf(identity);
-        if (!roles.every((role) => held.includes(role))) {
-          throw new AuthError('insufficient_scope', { realm, detail: `requires roles ${roles.join(' ')}` });
-        }
-      }
+      for (const requirement of guards) void requirement(identity, undefined);
     };
     return {
       index,

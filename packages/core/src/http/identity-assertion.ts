@@ -2,7 +2,6 @@ import { createPrivateKey, createPublicKey, randomUUID, sign, type KeyObject } f
 import type { JSONWebKeySet, JWK } from 'jose';
 import { fail, nonEmptyStrings, nonNegativeSeconds } from '../config/validate.js';
 import type { Identity } from '../identity.js';
-import { clientIdOf, rolesOf } from './identity-headers.js';
 
 /**
  * The signed identity assertion: a short-lived ES256 JWT of a verified identity, minted by a gateway (or an adapter
@@ -63,8 +62,7 @@ export function createIdentitySigner(options: IdentitySigningOptions): IdentityS
 
   function mint(identity: Identity<object>, now: number): { jwt: string; renewAt: number } {
     const exp = Math.min(now + ttl, identity.claims.exp);
-    const roles = rolesOf(identity);
-    const clientId = clientIdOf(identity);
+    const { roles, clientId } = identity;
     const payload = {
       iss: options.issuer,
       aud: audience.length === 1 ? audience[0] : audience,

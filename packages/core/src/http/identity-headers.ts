@@ -42,43 +42,15 @@ export function claimHeaderValue(value: unknown): string | undefined {
   return undefined;
 }
 
-function stringList(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(' ').filter((item) => item !== '');
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string' && item !== '');
-  return [];
-}
-
-/**
- * The caller's roles: `identity.roles` where core provides it (issue #12: `rolesClaims`), else the token's `roles`
- * claim (an array, or a space-separated string). The one place that decides, so the gateway's rules and the headers agree.
- */
-export function rolesOf(identity: Identity<object>): readonly string[] {
-  const roles = (identity as { roles?: unknown }).roles;
-  if (Array.isArray(roles)) return roles as string[];
-  return stringList((identity.claims as Record<string, unknown>).roles);
-}
-
-/** The OAuth client the token was issued to: `identity.clientId` where core provides it, else `client_id`, `azp`, `cid`. */
-export function clientIdOf(identity: Identity<object>): string | undefined {
-  const fromIdentity = (identity as { clientId?: unknown }).clientId;
-  if (typeof fromIdentity === 'string') return fromIdentity;
-  const claims = identity.claims as Record<string, unknown>;
-  for (const name of ['client_id', 'azp', 'appid', 'cid']) if (typeof claims[name] === 'string' && claims[name] !== '') return claims[name] as string;
-  return undefined;
-}
-
 const list = (items: readonly string[], separator: string): string | undefined =>
   items.length === 0 ? undefined : items.map((item) => encodeHeaderValue(item, separator)).join(separator);
 
 /** The headers sent by default (`forwardIdentity: true`), the ones the design names plus client, issuer and expiry. */
 export const DEFAULT_IDENTITY_HEADERS: Readonly<Record<string, IdentityValue>> = Object.freeze({
   'x-user-id': (identity) => (identity.subject === undefined || identity.subject === '' ? undefined : encodeHeaderValue(identity.subject)),
-  'x-user-role': (identity) => list(rolesOf(identity), ','),
+  'x-user-role': (identity) => list(identity.roles, ','),
   'x-scope': (identity) => list(identity.scopes, ' '),
-  'x-client-id': (identity) => {
-    const clientId = clientIdOf(identity);
-    return clientId === undefined ? undefined : encodeHeaderValue(clientId);
-  },
+  'x-client-id': (identity) => (identity.clientId === undefined ? undefined : encodeHeaderValue(identity.clientId)),
   'x-token-issuer': (identity) => encodeHeaderValue(identity.issuer),
   // From the claim, not `expiresAt` (a Date made per read).
   'x-token-expires': (identity) => String(identity.claims.exp),
