@@ -30,3 +30,19 @@ export type { ForwardIdentityOptions, IdentityForwarder } from './http/forward-i
 export { IDENTITY_ASSERTION_TYP, IDENTITY_ASSERTION_HEADER } from './http/identity-assertion.js';
 export type { IdentitySigningOptions } from './http/identity-assertion.js';
 export { canonicalHeaderName, DEFAULT_IDENTITY_HEADERS } from './http/identity-headers.js';
+export { providers } from './providers/index.js';
+export type {
+  ProviderOptions,
+  Auth0Arguments,
+  AwsAlbArguments,
+  CognitoArguments,
+  EntraArguments,
+  FirebaseArguments,
+  GithubActionsArguments,
+  GoogleArguments,
+  KeycloakArguments,
+  KubernetesArguments,
+  OktaArguments,
+} from './providers/index.js';
+export type { HeaderRuleOptions } from './token/header-rules.js';
+export type { PemKeyOptions } from './keys/pem-options.js';

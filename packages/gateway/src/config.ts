@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import * as core from '@authgate/core';
-import type { ForwardIdentityOptions, VerifierOptions } from '@authgate/core';
+import { providers, type ForwardIdentityOptions, type VerifierOptions } from '@authgate/core';
 import { parse as parseYaml } from 'yaml';
 import { configError } from './errors.js';
 import type { GatewayRule } from './rules.js';
@@ -32,9 +31,10 @@ export interface GatewayConfig {
 
 const TOP_LEVEL = new Set(['verifier', 'rules', 'forwardIdentity', 'trustedProxies', 'pathPrefix', 'logLevel']);
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-// VerifierOptions a user may set beside a preset's arguments, to override what the preset returned.
+// VerifierOptions a user may set beside a preset's arguments, to override what the preset returned (issuer and
+// audience are preset arguments, which the preset normalizes: they are not overridden).
 const VERIFIER_OVERRIDES = new Set([
-  'issuer', 'audience', 'algorithms', 'jwksUri', 'jwks', 'clockTolerance', 'maxTokenAge', 'typ', 'requiredClaims', 'scopeClaims',
+  'algorithms', 'jwksUri', 'jwks', 'clockTolerance', 'maxTokenAge', 'typ', 'requiredClaims', 'scopeClaims',
   'maxTokenLength', 'realm', 'allowInsecureHttp', 'jwksOptions', 'cache', 'verifyInThreadPool',
 ]);
 
@@ -75,15 +75,14 @@ export function validateConfig(config: unknown): asserts config is GatewayConfig
 export function verifierOptionsOf(verifier: GatewayConfig['verifier']): VerifierOptions {
   if (!('provider' in verifier)) return verifier;
   const { provider, ...args } = verifier;
-  const presets = (core as unknown as { providers?: Record<string, unknown> }).providers;
-  if (presets === undefined) configError(`verifier.provider: this @authgate/core has no provider presets; give the verifier options instead`);
+  const presets = providers as unknown as Record<string, unknown>;
   const preset = typeof provider === 'string' && Object.prototype.hasOwnProperty.call(presets, provider) ? presets[provider] : undefined;
   if (typeof preset !== 'function') configError(`verifier.provider ${JSON.stringify(provider)} is not a preset (${Object.keys(presets).join(', ')})`);
   let options: VerifierOptions;
   try {
     options = (preset as (args: Record<string, unknown>) => VerifierOptions)(args);
   } catch (error) {
-    configError(`verifier (provider ${provider}): ${(error as Error).message}`);
+    configError(`verifier (provider ${provider}): ${(error as Error).message.replace(/^authgate: /, '')}`);
   }
   const overrides = Object.fromEntries(Object.entries(args).filter(([key]) => VERIFIER_OVERRIDES.has(key)));
   return { ...options, ...overrides } as VerifierOptions;

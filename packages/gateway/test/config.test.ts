@@ -47,9 +47,9 @@ describe('config validation names the bad field', () => {
     expect(configErrorOf(config)).toMatch(message);
   });
 
-  it('reports provider presets as unavailable until core has them', () => {
-    const message = configErrorOf({ ...base, verifier: { provider: 'auth0', domain: 'x.auth0.com', audience: 'api' } });
-    expect(message).toMatch(/verifier\.provider/);
+  it('names a provider preset that does not exist, and a preset argument that is wrong', () => {
+    expect(configErrorOf({ ...base, verifier: { provider: 'nope', audience: 'api' } })).toMatch(/verifier\.provider "nope" is not a preset \(auth0, okta, /);
+    expect(configErrorOf({ ...base, verifier: { provider: 'kubernetes', audience: 'api' } })).toMatch(/config verifier \(provider kubernetes\): providers\.kubernetes/);
   });
 });
 

@@ -83,6 +83,27 @@ describe.each(conventions)('decisions over %s', (_name, ask) => {
   });
 });
 
+describe('a provider preset by name', () => {
+  it('builds the verifier from the preset and the arguments beside it (kubernetes service-account tokens)', async () => {
+    const issuer = f.issuer;
+    const { createGateway } = await import('@authgate/gateway');
+    const gateway = createGateway({
+      verifier: { provider: 'kubernetes', issuer: issuer.url, audience: 'orders-api', jwksUri: issuer.jwksUri, allowInsecureHttp: true },
+      logLevel: 'silent',
+    });
+    try {
+      const serviceAccount = await issuer.sign({ sub: 'system:serviceaccount:shop:orders' });
+      const allowed = await viaTraefik(gateway, 'GET', '/orders', bearer(serviceAccount));
+      expect(allowed.statusCode).toBe(200);
+      expect(allowed.headers['x-user-id']).toBe('system:serviceaccount:shop:orders');
+      // The preset's own rule: a subject that is not a service account is refused.
+      expect((await viaTraefik(gateway, 'GET', '/orders', bearer(await issuer.sign({ sub: 'alice' })))).statusCode).toBe(401);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe('what the gateway believes about the original request', () => {
   it('refuses a decision request without the original method and URI, or with conflicting ones', async () => {
     expect((await f.gateway.inject({ method: 'GET', url: '/auth', headers: bearer(await f.token()) })).statusCode).toBe(400);

@@ -21,8 +21,9 @@ export interface RequestLike {
  */
 export interface TokenLocations {
   /**
-   * Read `Authorization: Bearer ...` (true, the default), or a string: the name of a header that carries the bare
-   * token instead (e.g. `'x-authgate-identity'` for a gateway's signed identity); `Authorization` is then not read.
+   * Read `Authorization: Bearer ...` (true, the default), or instead the named header carrying the bare token, e.g.
+   * `'x-amzn-oidc-data'` (what an AWS load balancer sets) or `'x-authgate-identity'`. Only trust a named header a
+   * proxy in front of you sets and strips from clients' requests.
    */
   header?: boolean | string;
   /** Read this cookie (e.g. `'access_token'`). Off by default. */
@@ -51,7 +52,7 @@ export type RequestAuthenticator<C extends object> = (request: RequestLike) => I
 
 interface ResolvedLocations {
   header: boolean;
-  /** A header carrying the bare token (lower-cased), when `tokenLocations.header` names one. */
+  /** Lower-cased name of a header carrying the bare token (instead of Authorization). */
   namedHeader: string | undefined;
   cookie: string | undefined;
   query: string | undefined;
@@ -61,10 +62,13 @@ interface ResolvedLocations {
 function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
   const pick = (value: boolean | string | undefined): string | undefined =>
     value === true ? 'access_token' : typeof value === 'string' && value !== '' ? value : undefined;
-  const namedHeader = typeof locations.header === 'string' && locations.header !== '' ? locations.header.toLowerCase() : undefined;
+  const named = locations.header;
+  if (typeof named === 'string' && (!HEADER_NAME.test(named) || named.toLowerCase() === 'authorization')) {
+    throw new AuthConfigError(`tokenLocations.header must be true, false or the name of a header carrying the bare token (not Authorization); got ${JSON.stringify(named)}`);
+  }
   const resolved = {
-    header: namedHeader === undefined && (locations.header ?? true) !== false,
-    namedHeader,
+    header: named === undefined || named === true,
+    namedHeader: typeof named === 'string' ? named.toLowerCase() : undefined,
     cookie: typeof locations.cookie === 'string' && locations.cookie !== '' ? locations.cookie : undefined,
     query: pick(locations.query),
     body: pick(locations.body),
@@ -74,6 +78,9 @@ function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
   }
   return resolved;
 }
+
+// RFC 9110 token: what a header name may be.
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 
 function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): number {
   if (rawHeaders === undefined) return 1;
@@ -174,7 +181,7 @@ export function createRequestAuthenticator<C extends object>(
   const locations = resolveLocations(options.tokenLocations);
   const optional = options.optional === true;
   const realm = verifier.realm;
-  const headerOnly = locations.header && !locations.cookie && !locations.query && !locations.body;
+  const headerOnly = locations.header && !locations.namedHeader && !locations.cookie && !locations.query && !locations.body;
   // Only a verifier made by createVerifier is trusted to answer without a promise (`cached`, and `verifyNow`, which
   // throws a refusal, caught below): a stand-in's answer (a thenable, say) taken for an identity would let the
   // request through, so a stand-in's answers always go through Promise.resolve.
