@@ -24,7 +24,7 @@ beforeAll(async () => {
   issuer = await createTestIssuer({ defaultAudience: AUDIENCE });
   gateway = createGateway({
     verifier: { issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: issuer.jwksUri },
-    forwardIdentity: { sign: { key: identitySigningKey('gw-1'), issuer: GATEWAY_ISSUER, audience: 'orders-svc', ttl: 1 } },
+    forwardIdentity: { sign: { key: identitySigningKey('gw-1'), issuer: GATEWAY_ISSUER, audience: 'orders-svc', ttl: 3 } },
     logLevel: 'silent',
   });
   gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
@@ -80,9 +80,9 @@ describe('signed identity: gateway → service', () => {
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
-  it('is refused once expired (ttl 1 s, no clock tolerance at the service)', async () => {
+  it('is refused once expired (ttl 3 s, no clock tolerance at the service)', async () => {
     const assertion = await assertionFor({ sub: 'user-5' });
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await new Promise((resolve) => setTimeout(resolve, 4100));
     const response = await callService(assertion);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error_description="The access token expired"');
