@@ -12,6 +12,7 @@ export default defineConfig({
       '@authgate/fastify': src('fastify'),
       '@authgate/testing': src('testing'),
       '@authgate/redis': src('redis'),
+      '@authgate/gateway': src('gateway'),
     },
   },
   test: {
