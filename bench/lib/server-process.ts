@@ -7,7 +7,7 @@ export interface ServerEnv {
   jwksUri: string;
   audience: string;
   /** The issuer's RFC 7662 endpoint, for the introspection contenders. */
-  introspectionEndpoint: string;
+  introspectionEndpoint?: string;
 }
 
 export interface RunningServer {
@@ -60,7 +60,7 @@ export function startServer(id: string, env: ServerEnv, options: StartOptions = 
       BENCH_ISSUER: env.issuer,
       BENCH_JWKS_URI: env.jwksUri,
       BENCH_AUDIENCE: env.audience,
-      BENCH_INTROSPECTION_ENDPOINT: env.introspectionEndpoint,
+      ...(env.introspectionEndpoint === undefined ? {} : { BENCH_INTROSPECTION_ENDPOINT: env.introspectionEndpoint }),
       ...options.env,
     },
   });
