@@ -32,6 +32,11 @@ export type { KeySourceEvent } from './events.js';
 export type { KeySource, KeySourceHealth, VerificationKey } from './keys/key-source.js';
 export { resolveVerifier, MISCONFIGURED_RESPONSE } from './http/adapter-support.js';
 export type { ResolvedVerifier } from './http/adapter-support.js';
+export { createIdentityForwarder } from './http/forward-identity.js';
+export type { ForwardIdentityOptions, IdentityForwarder } from './http/forward-identity.js';
+export { IDENTITY_ASSERTION_TYP, IDENTITY_ASSERTION_HEADER } from './http/identity-assertion.js';
+export type { IdentitySigningOptions } from './http/identity-assertion.js';
+export { canonicalHeaderName, DEFAULT_IDENTITY_HEADERS } from './http/identity-headers.js';
 export { providers } from './providers/index.js';
 export type {
   ProviderOptions,
