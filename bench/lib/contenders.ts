@@ -3,9 +3,10 @@ export type Framework = 'express' | 'fastify';
 /**
  * `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale.
  * `hook`: not a verifier (one hook or middleware that reads the header): the framework's price for any auth plugin.
+ * `edge`: authgate deciding for a proxy (@authgate/gateway), shown beside the in-app adapters, outside the ratios.
  * `introspection`: authgate with the `introspection` option, measured with an opaque token only.
  */
-export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'hook' | 'introspection';
+export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'hook' | 'edge' | 'introspection';
 export type ContenderMode = 'repeated' | 'distinct' | 'opaque';
 
 export interface Contender {
@@ -38,5 +39,6 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'fastify-authgate-introspection', framework: 'fastify', label: '@authgate/fastify, introspection', role: 'introspection', measuredIn: ['opaque'] },
   { id: 'fastify-signature-only', framework: 'fastify', label: 'signature only (limit)', role: 'reference' },
   { id: 'fastify-hook-only', framework: 'fastify', label: 'one hook, no checks', role: 'hook' },
+  { id: 'fastify-gateway', framework: 'fastify', label: '@authgate/gateway decisions', role: 'edge' },
   { id: 'fastify-jwt-get-jwks-tuned', framework: 'fastify', label: '@fastify/jwt + get-jwks, tuned', role: 'peer', extra: true },
 ];

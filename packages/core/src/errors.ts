@@ -42,6 +42,7 @@ export type AuthErrorReason =
   // An encrypted token (JWE) that cannot be decrypted under the configured policy: one reason for every cause.
   | 'token_undecryptable'
   | 'claim_mismatch'
+  | 'revoked'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
   | 'insufficient_role'
@@ -50,7 +51,9 @@ export type AuthErrorReason =
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
   | 'key_source_unavailable'
   // Our side cannot decide: the introspection endpoint failed (down, slow, 5xx, refused our client, bad answer).
-  | 'introspection_unavailable';
+  | 'introspection_unavailable'
+  // The revocation list cannot decide (a shared list cut off past maxStaleness, failMode 'closed'): 503.
+  | 'revocation_unavailable';
 
 export type AuthErrorStatus = 400 | 401 | 403 | 503;
 
@@ -89,12 +92,14 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   token_inactive: { status: 401, code: 'invalid_token', description: 'The access token is not active' },
   token_undecryptable: { status: 401, code: 'invalid_token', description: 'The access token cannot be decrypted' },
   claim_mismatch: { status: 401, code: 'invalid_token', description: 'The access token has a claim that is not accepted' },
+  revoked: { status: 401, code: 'invalid_token', description: 'The access token was revoked' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
   insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
   access_denied: { status: 403, code: 'insufficient_scope', description: 'The access token does not grant access to this resource' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
   introspection_unavailable: { status: 503, code: undefined, description: 'Token introspection is temporarily unavailable' },
+  revocation_unavailable: { status: 503, code: undefined, description: 'Token revocation status is temporarily unavailable' },
 };
 
 export interface AuthErrorOptions {

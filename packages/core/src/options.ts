@@ -16,6 +16,8 @@ import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
 import { normalizeIntrospection, type IntrospectionOptions, type NormalizedIntrospection } from './introspection/options.js';
 import { normalizeDecryption, type DecryptionOptions, type NormalizedDecryption } from './token/jwe.js';
+import { validateRevocationList } from './revocation/check.js';
+import type { RevocationList } from './revocation/types.js';
 import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
 import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
@@ -148,6 +150,13 @@ export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
   introspection?: IntrospectionOptions;
   /** Decrypt JWE access tokens (nested JWTs) with these keys; the inner JWS is then verified as usual. Off by default (JWEs are refused). */
   decryption?: DecryptionOptions;
+  /**
+   * A denylist consulted for every accepted token, cached ones included (`createMemoryRevocationList()`, or
+   * `createRedisRevocationList()` from `@authgate/redis` for a fleet). A revoked token gets 401 `revoked`. Tokens
+   * without `jti` cannot be revoked one by one, and tokens without `iat` are refused once their subject or client
+   * has an entry: add `requiredClaims: ['jti', 'iat']` to refuse such tokens outright. Off by default.
+   */
+  revocation?: RevocationList;
   /** A pino logger (or anything with the same methods). Default: a silent pino logger (`AUTHGATE_LOG_LEVEL=warn` turns it on). */
   logger?: AuthLogger;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
@@ -181,6 +190,7 @@ export interface NormalizedOptions {
   verifyInThreadPool: boolean;
   introspection: NormalizedIntrospection | undefined;
   decryption: NormalizedDecryption | undefined;
+  revocation: RevocationList | undefined;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
   headerRules: NormalizedHeaderRules;
@@ -235,6 +245,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     verifyInThreadPool: options.verifyInThreadPool === true,
     introspection: normalizeIntrospection(options.introspection, issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer), options.allowInsecureHttp === true),
     decryption: normalizeDecryption(options.decryption),
+    revocation: validateRevocationList(options.revocation),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
     headerRules: normalizeHeaderRules(options),
