@@ -102,7 +102,7 @@ async function measureFramework(
       const samples = [tokens.repeated[0] as string, tokens.distinct[0] as string, tokens.distinct[tokens.distinct.length - 1] as string];
       if (modesOf(contender).includes('opaque')) samples.push(tokens.opaque[0] as string);
       // The baseline and the reference check no claims: only the valid tokens are put to them.
-      const judged = contender.role === 'authgate' || contender.role === 'peer' || contender.role === 'introspection' || contender.role === 'edge';
+      const judged = contender.role === 'authgate' || contender.role === 'peer' || contender.role === 'edge' || contender.role === 'introspection';
       const badSet = contender.role === 'introspection' ? { ...bad, 'unknown opaque token': 'opaque_bench_unknown_token_0123456789' } : bad;
       const report = await probe(server.url, samples, judged ? badSet : undefined);
       running.push({ contender, server, result: { ...contender, probe: report, foreignCpuBefore, modes: {} }, loads: { repeated: [], distinct: [], opaque: [] } });

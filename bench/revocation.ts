@@ -37,7 +37,7 @@ async function http(): Promise<Record<string, { requestsPerSecond: number; cpuMi
   const issuer = await createTestIssuer({ defaultAudience: AUDIENCE });
   try {
     const [token] = await mintTokens(issuer, 1);
-    const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE };
+    const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE, introspectionEndpoint: issuer.introspectionEndpoint };
     process.env.BENCH_REVOCATION_ENTRIES = String(ENTRIES);
     const ids = ['fastify-authgate', 'fastify-authgate-revocation'];
     const servers = await Promise.all(ids.map((id) => startServer(id, env)));

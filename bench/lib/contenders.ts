@@ -3,10 +3,10 @@ export type Framework = 'express' | 'fastify';
 /**
  * `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale.
  * `hook`: not a verifier (one hook or middleware that reads the header): the framework's price for any auth plugin.
- * `introspection`: authgate with the `introspection` option, measured with an opaque token only.
  * `edge`: authgate deciding for a proxy (@authgate/gateway), shown beside the in-app adapters, outside the ratios.
+ * `introspection`: authgate with the `introspection` option, measured with an opaque token only.
  */
-export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'hook' | 'introspection' | 'edge';
+export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'hook' | 'edge' | 'introspection';
 export type ContenderMode = 'repeated' | 'distinct' | 'opaque';
 
 export interface Contender {
