@@ -206,6 +206,7 @@ export function expectation(reason: AuthErrorReason): Expectation {
   if (INVALID_REQUEST.has(reason)) return { status: 400, reason, code: 'invalid_request' };
   if (reason === 'insufficient_scope') return { status: 403, reason, code: 'insufficient_scope' };
   if (reason === 'key_source_unavailable') return { status: 503, reason, code: undefined };
+  if (reason.startsWith('dpop_proof_')) return { status: 401, reason, code: 'invalid_dpop_proof' };
   return { status: 401, reason, code: 'invalid_token' };
 }
 
@@ -692,7 +693,8 @@ export async function buildAttackCases(ctx: SecurityContext): Promise<AttackCase
     const t = good;
     add(requestCase('transport', 'Basic credentials', { authorization: 'Basic dXNlcjpwYXNzd29yZA==' }, 'unsupported_scheme'));
     add(requestCase('transport', 'a valid JWT under the Basic scheme', { authorization: `Basic ${t}` }, 'unsupported_scheme'));
-    add(requestCase('transport', 'a valid JWT under the DPoP scheme', { authorization: `DPoP ${t}` }, 'unsupported_scheme'));
+    // DPoP is accepted by default (RFC 9449): without its proof header, the DPoP scheme is refused as such.
+    add(requestCase('transport', 'a valid JWT under the DPoP scheme without a proof', { authorization: `DPoP ${t}` }, 'dpop_proof_missing'));
     add(requestCase('transport', 'a valid JWT under a made-up "JWT" scheme', { authorization: `JWT ${t}` }, 'unsupported_scheme'));
     add(requestCase('transport', 'a bare JWT without a scheme', { authorization: t }, 'unsupported_scheme'));
     add(requestCase('transport', '"Bearer" with no token', { authorization: 'Bearer' }, 'malformed_request'));

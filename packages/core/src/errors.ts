@@ -1,3 +1,5 @@
+import { renderChallenges } from './binding/challenge.js';
+
 /**
  * Every way a request can fail authentication, as one error type that adapters turn into an HTTP answer.
  *
@@ -7,7 +9,7 @@
  * `reason`: they never contain the token, a claim value or a library's raw message.
  */
 
-export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | 'use_dpop_nonce';
 
 /** Why a request was refused. Stable strings: adding one is a minor change, renaming one is a major change. */
 export type AuthErrorReason =
@@ -17,6 +19,7 @@ export type AuthErrorReason =
   // The request itself is malformed (400 invalid_request).
   | 'malformed_request'
   | 'multiple_credentials'
+  | 'multiple_dpop_proofs'
   // The token is unacceptable (401 invalid_token).
   | 'token_too_long'
   | 'malformed_token'
@@ -35,10 +38,21 @@ export type AuthErrorReason =
   | 'audience_mismatch'
   | 'claim_missing'
   | 'claim_invalid'
+  // Sender-constrained tokens (RFC 9449 DPoP, RFC 8705 mTLS): see binding/.
+  | 'dpop_required'
+  | 'dpop_proof_missing'
+  | 'dpop_proof_invalid'
+  | 'dpop_proof_replayed'
+  | 'dpop_nonce_required'
+  | 'dpop_key_mismatch'
+  | 'dpop_bound_token_as_bearer'
+  | 'certificate_mismatch'
+  | 'token_not_bound'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
-  | 'key_source_unavailable';
+  | 'key_source_unavailable'
+  | 'replay_cache_unavailable';
 
 export type AuthErrorStatus = 400 | 401 | 403 | 503;
 
@@ -72,8 +86,19 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   audience_mismatch: { status: 401, code: 'invalid_token', description: 'The token audience is not allowed' },
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
+  multiple_dpop_proofs: { status: 400, code: 'invalid_request', description: 'More than one DPoP proof was sent' },
+  dpop_required: { status: 401, code: undefined, description: 'DPoP authentication required' },
+  dpop_proof_missing: { status: 401, code: 'invalid_dpop_proof', description: 'A DPoP proof is required' },
+  dpop_proof_invalid: { status: 401, code: 'invalid_dpop_proof', description: 'The DPoP proof is invalid' },
+  dpop_proof_replayed: { status: 401, code: 'invalid_dpop_proof', description: 'The DPoP proof was already used' },
+  dpop_nonce_required: { status: 401, code: 'use_dpop_nonce', description: 'Use the DPoP nonce the server provided' },
+  dpop_key_mismatch: { status: 401, code: 'invalid_token', description: 'The access token is not bound to the DPoP proof key' },
+  dpop_bound_token_as_bearer: { status: 401, code: 'invalid_token', description: 'The access token is DPoP-bound: use the DPoP scheme' },
+  certificate_mismatch: { status: 401, code: 'invalid_token', description: 'The access token is not bound to the client certificate' },
+  token_not_bound: { status: 401, code: 'invalid_token', description: 'The access token is not sender-constrained' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
+  replay_cache_unavailable: { status: 503, code: undefined, description: 'DPoP replay protection is temporarily unavailable' },
 };
 
 export interface AuthErrorOptions {
@@ -85,6 +110,20 @@ export interface AuthErrorOptions {
   detail?: string;
   /** The underlying error, for logs only. */
   cause?: unknown;
+  /** When the DPoP scheme is accepted: its challenge goes beside (or instead of) Bearer's. */
+  dpop?: DpopChallenge;
+}
+
+/** What a DPoP challenge (RFC 9449 §7.1) says, and which scheme the failed request used (it carries the error). */
+export interface DpopChallenge {
+  /** The proof algorithms accepted (`algs`). */
+  readonly algs: readonly string[];
+  /** Whether the Bearer scheme is accepted too (then both challenges are sent). */
+  readonly bearer: boolean;
+  /** The scheme the request used; the error attributes go on its challenge. */
+  readonly scheme: 'bearer' | 'dpop' | undefined;
+  /** A fresh server nonce, sent as `DPoP-Nonce` (RFC 9449 §8). */
+  readonly nonce?: string | undefined;
 }
 
 export class AuthError extends Error {
@@ -98,6 +137,7 @@ export class AuthError extends Error {
   readonly realm: string;
   /** Internal detail for logs; never sent to clients. */
   readonly detail: string | undefined;
+  readonly dpop: DpopChallenge | undefined;
 
   constructor(reason: AuthErrorReason, options: AuthErrorOptions = {}) {
     const spec = REASONS[reason];
@@ -109,6 +149,7 @@ export class AuthError extends Error {
     this.scopes = options.scopes ?? [];
     this.realm = options.realm ?? DEFAULT_REALM;
     this.detail = options.detail;
+    this.dpop = options.dpop;
   }
 
   /**
@@ -117,6 +158,7 @@ export class AuthError extends Error {
    */
   get wwwAuthenticate(): string | undefined {
     if (this.status === 503) return undefined;
+    if (this.dpop !== undefined) return renderChallenges(this.realm, this.code, this.description, this.scopes, this.dpop);
     return renderChallenge(this.realm, this.code, this.description, this.scopes);
   }
 
@@ -135,6 +177,7 @@ export class AuthError extends Error {
     const challenge = this.wwwAuthenticate;
     if (challenge !== undefined) headers['www-authenticate'] = challenge;
     if (this.status === 503) headers['retry-after'] = '5';
+    if (this.dpop?.nonce !== undefined) headers['dpop-nonce'] = this.dpop.nonce;
     return headers;
   }
 
@@ -146,7 +189,12 @@ export class AuthError extends Error {
   /** A copy of this error that renders with another realm (the adapters' configured one). */
   withRealm(realm: string): AuthError {
     if (realm === this.realm) return this;
-    return new AuthError(this.reason, { scopes: this.scopes, realm, detail: this.detail, cause: this.cause });
+    return new AuthError(this.reason, { scopes: this.scopes, realm, detail: this.detail, cause: this.cause, dpop: this.dpop });
+  }
+
+  /** A copy of this error that also renders the DPoP challenge. */
+  withDpop(dpop: DpopChallenge): AuthError {
+    return new AuthError(this.reason, { scopes: this.scopes, realm: this.realm, detail: this.detail, cause: this.cause, dpop });
   }
 }
 

@@ -33,4 +33,12 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly kid: string | undefined;
   /** Protected header `alg` (always one of the configured algorithms). */
   readonly alg: string;
+  /** The key or certificate the token is bound to (`cnf`, RFC 9449 / RFC 8705), already checked; undefined for a plain bearer token. */
+  readonly confirmation?: Confirmation | undefined;
+}
+
+/** A token's proof-of-possession binding: the DPoP key's JWK thumbprint, or the client certificate's SHA-256 thumbprint. */
+export interface Confirmation {
+  readonly jkt?: string;
+  readonly 'x5t#S256'?: string;
 }

@@ -2,7 +2,9 @@ import {
   AuthConfigError,
   createRequestAuthenticator,
   resolveVerifier,
+  type DpopOptions,
   type Identity,
+  type MtlsOptions,
   type TokenLocations,
   type Verifier,
   type VerifierOptions,
@@ -17,6 +19,13 @@ export interface AdapterOptions {
   optional?: boolean;
   /** Where a token may come from. Only `Authorization: Bearer` by default; cookie, query and body are opt-ins. */
   tokenLocations?: TokenLocations;
+  /**
+   * DPoP-bound tokens (RFC 9449). Default `{ mode: 'allowed' }`. The proof's `htu` is compared with the URL Express
+   * reports (`req.protocol`, `req.host`: forwarded headers count only under `trust proxy`), or `dpop.publicUrl`.
+   */
+  dpop?: DpopOptions;
+  /** Certificate-bound tokens (RFC 8705). Default `{ mode: 'allowed', certificate: 'socket' }` (an `https` server with `requestCert`). */
+  mtls?: MtlsOptions;
   /** Hand the `AuthError` to `next(err)` for your error handler instead of answering. */
   passErrors?: boolean;
 }
@@ -42,9 +51,9 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   if (options === null || typeof options !== 'object') {
     throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier }');
   }
-  const { optional, tokenLocations, passErrors, verifier: given, ...verifierOptions } = options;
+  const { optional, tokenLocations, dpop, mtls, passErrors, verifier: given, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
-  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
+  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations, dpop, mtls });
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
 
   // An answer known at once (a cached token, or a key already held) goes on synchronously: next() right away, no

@@ -1,4 +1,4 @@
-import type { Identity, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
+import type { DpopOptions, Identity, MtlsOptions, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
 import type { preHandlerHookHandler } from 'fastify';
 import { jwtAuth } from './plugin.js';
 
@@ -22,6 +22,13 @@ export interface AdapterOptions {
   optional?: boolean;
   /** Where tokens may come from; only the `Authorization` header by default. `body` moves the check to `preValidation`. */
   tokenLocations?: TokenLocations;
+  /**
+   * DPoP-bound tokens (RFC 9449). Default `{ mode: 'allowed' }`. The proof's `htu` is compared with the URL Fastify
+   * reports (`request.protocol`, `request.host`: forwarded headers count only under `trustProxy`), or `dpop.publicUrl`.
+   */
+  dpop?: DpopOptions;
+  /** Certificate-bound tokens (RFC 8705). Default `{ mode: 'allowed', certificate: 'socket' }` (an `https` server with `requestCert`). */
+  mtls?: MtlsOptions;
 }
 
 type Never<T> = { [K in keyof T]?: never };

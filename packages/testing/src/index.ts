@@ -79,3 +79,8 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     },
   };
 }
+
+export { createDpopKey } from './dpop.js';
+export type { DpopAlgorithm, DpopKey, DpopProofMistakes, DpopProofRequest } from './dpop.js';
+export { createTestCa } from './certificates.js';
+export type { IssueOptions, TestCa, TestCertificate } from './certificates.js';

@@ -8,6 +8,7 @@ import { canonicalTyp } from './typ.js';
 import { readScopes } from '../guards/scopes.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './decode.js';
+import { confirmationOf } from '../binding/confirmation.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
 export interface VerifiedToken<C extends object> {
@@ -154,6 +155,7 @@ function identityOf<C extends object>(
     expiresAt: new Date(claims.exp * 1000),
     kid,
     alg,
+    confirmation: confirmationOf(claims.cnf, options.realm),
   });
   return { identity, keyId: key.id };
 }
