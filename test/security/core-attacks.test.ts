@@ -49,7 +49,7 @@ async function authenticate(c: AttackCase | AcceptCase, optional = false): Promi
   const verifier = verifiers[c.profile];
   const identity = await createRequestAuthenticator(verifier, { optional })(requestFor(c as AttackCase));
   if (optional && identity === null) return null;
-  if (c.requiredScopes !== undefined) createScopeGuard(c.requiredScopes, c.scopeMode ?? 'all', verifier.realm)(identity);
+  if (c.requiredScopes !== undefined) createScopeGuard(c.requiredScopes, c.scopeMode ?? 'all', verifier.realm)(identity, undefined);
   if (identity === null) throw new Error('anonymous identity without optional auth');
   return identity;
 }

@@ -7,6 +7,10 @@ export type { AuthErrorCode, AuthErrorReason, AuthErrorStatus, AuthErrorOptions,
 export { extractBearer } from './http/bearer.js';
 export { readScopes, hasScopes, insufficientScope, createScopeGuard, DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 export type { ScopeMode, ScopeGuard } from './guards/scopes.js';
+export { identityGuard } from './guards/guard.js';
+export type { Guard, IdentityCheck } from './guards/guard.js';
+export { readClaim } from './token/claim-path.js';
+export type { ClaimPath } from './token/claim-path.js';
 export { createRequestAuthenticator, authErrorResponse } from './http/request.js';
 export type { RequestLike, TokenLocations, RequestAuthOptions, RequestAuthenticator, AuthErrorResponse } from './http/request.js';
 export { SUPPORTED_ALGORITHMS } from './keys/algorithms.js';

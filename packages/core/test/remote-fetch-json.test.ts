@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthConfigError } from '../src/errors.js';
-import { assertFetchableUrl, fetchJson, freshnessFromHeaders, isLoopbackHost, KeySourceFetchError } from '../src/net/fetch-json.js';
+import { fetchJson, freshnessFromHeaders, KeySourceFetchError } from '../src/net/fetch-json.js';
+import { assertFetchableUrl, isLoopbackHost } from '../src/net/url-policy.js';
 import { refusedUrl, sendJson, settle, startTestServer, type TestServer } from './remote-helpers.js';
 
 // A 1 s timeout: short enough for a quick suite, long enough that a busy CI machine does not trip it by accident.

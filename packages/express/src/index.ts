@@ -33,6 +33,8 @@ declare global {
 export { jwtAuth } from './jwt-auth.js';
 export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-auth.js';
 export { requireScope, requireAnyScope } from './require-scope.js';
+// For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
+export { guardMiddleware } from './guard.js';
 // Re-exported so an app needs only this package: error handlers (passErrors) and shared verifiers.
-export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier } from '@authgate/core';
-export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger } from '@authgate/core';
+export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier, identityGuard } from '@authgate/core';
+export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';

@@ -56,7 +56,9 @@ declare module 'fastify' {
 }
 
 export { jwtAuth };
+// For your own guards: { preHandler: guardHook(identityGuard('requireTenant', (identity) => ...), app.authVerifier.realm) }.
+export { guardHook } from './guards.js';
 export default jwtAuth;
 // Re-exported so an app needs only this package: error handlers and shared verifiers.
-export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier } from '@authgate/core';
-export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger } from '@authgate/core';
+export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier, identityGuard } from '@authgate/core';
+export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';

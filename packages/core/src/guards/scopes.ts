@@ -1,5 +1,6 @@
 import { AuthConfigError, AuthError, DEFAULT_REALM } from '../errors.js';
 import type { Identity } from '../identity.js';
+import { identityGuard, type Guard } from './guard.js';
 
 export type ScopeMode = 'all' | 'any';
 
@@ -41,12 +42,8 @@ export function insufficientScope(required: readonly string[], realm: string = D
   return new AuthError('insufficient_scope', { scopes: required, realm, detail: `requires ${required.join(' ')}` });
 }
 
-/**
- * A route's per-request scope check. `identity` is what the adapter attached: an `Identity`, `null` for an
- * anonymous request under optional auth (→ 401), or `undefined` when no authentication ran at all (→ a developer
- * error, never a silent pass).
- */
-export type ScopeGuard = (identity: Pick<Identity, 'scopes'> | null | undefined) => void;
+/** A route's per-request scope check; see `Guard`. */
+export type ScopeGuard = Guard;
 
 /**
  * Validates a route's scope requirement once, at route definition, and returns the per-request check, which
@@ -60,11 +57,9 @@ export function createScopeGuard(required: readonly string[], mode: ScopeMode = 
     }
   }
   const frozen = Object.freeze([...required]);
-  return (identity) => {
-    if (identity === undefined) {
-      throw new AuthConfigError('a scope check ran on a request that no authentication middleware saw: register jwtAuth before requireScope');
-    }
-    if (identity === null) throw new AuthError('credentials_missing', { realm });
-    if (!hasScopes(identity, frozen, { mode })) throw insufficientScope(frozen, realm);
-  };
+  return identityGuard(
+    mode === 'all' ? 'requireScope' : 'requireAnyScope',
+    (identity) => (hasScopes(identity, frozen, { mode }) ? undefined : insufficientScope(frozen, realm)),
+    realm,
+  );
 }

@@ -1,5 +1,6 @@
 import { AuthConfigError } from '../errors.js';
-import { assertFetchableUrl, fetchJson, KeySourceFetchError, redactUrl, urlPolicyViolation } from '../net/fetch-json.js';
+import { fetchJson, KeySourceFetchError } from '../net/fetch-json.js';
+import { assertFetchableUrl, redactUrl, urlPolicyViolation } from '../net/url-policy.js';
 
 /**
  * Finds an issuer's `jwks_uri` from its metadata: OpenID Connect Discovery 1.0 first, then RFC 8414 (OAuth 2.0

@@ -1,5 +1,6 @@
 import { discoverJwksUri, discoveryUrls } from './discovery.js';
-import { assertFetchableUrl, fetchJson, KeySourceFetchError } from '../net/fetch-json.js';
+import { fetchJson, KeySourceFetchError } from '../net/fetch-json.js';
+import { assertFetchableUrl } from '../net/url-policy.js';
 import { KeySetFormatError, selectUsableKeys } from './jwk.js';
 import { KeySet } from './key-set.js';
 import type { AuthLogger, JwksOptions } from '../options.js';

@@ -1,4 +1,4 @@
-import { AuthConfigError } from '../errors.js';
+import { redactUrl, urlPolicyViolation } from './url-policy.js';
 
 /**
  * One bounded GET of a JSON document (a JWK Set or a discovery document).
@@ -61,57 +61,6 @@ export interface FetchJsonResult {
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Why this URL may not be fetched, or undefined when it may. */
-export function urlPolicyViolation(url: URL, allowInsecureHttp: boolean): string | undefined {
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `uses scheme ${url.protocol}, which is not supported; use https:`;
-  // Credentials in a key URL would end up in logs and errors; a public key set never needs them.
-  if (url.username !== '' || url.password !== '') return 'contains credentials; a public key URL never needs them';
-  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
-    return 'uses http: on a non-loopback host; use https: (http: is allowed only for 127.0.0.0/8, ::1 and localhost, or with allowInsecureHttp for testing)';
-  }
-  return undefined;
-}
-
-/** True for hosts that never leave this machine: 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host === '[::1]') return true;
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
-  // WHATWG URL turns [::ffff:127.0.0.1] into [::ffff:7f00:1].
-  return /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
-}
-
-/**
- * Checks a configured key or discovery URL at construction. Throws `AuthConfigError` naming the option and the fix.
- * Returns the parsed URL.
- */
-export function assertFetchableUrl(url: string, allowInsecureHttp: boolean, option = 'jwksUri'): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AuthConfigError(`${option} ${JSON.stringify(url)} is not an absolute URL; give the full https:// URL`);
-  }
-  const violation = urlPolicyViolation(parsed, allowInsecureHttp);
-  // Quote the value as configured (easier to find), unless it holds credentials.
-  const shown = parsed.username === '' && parsed.password === '' ? url : redactUrl(parsed);
-  if (violation !== undefined) throw new AuthConfigError(`${option} ${JSON.stringify(shown)} ${violation}`);
-  return parsed;
-}
-
-/** The URL without user-info, safe for messages. */
-export function redactUrl(url: URL | string): string {
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : new URL(url.href);
-  } catch {
-    return '(invalid URL)';
-  }
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.href;
-}
-
 /** `Cache-Control` max-age (minus `Age`) in seconds; 0 for no-store / no-cache; undefined when absent or unreadable. */
 export function freshnessFromHeaders(headers: Headers): number | undefined {
   const cacheControl = headers.get('cache-control');
@@ -132,7 +81,24 @@ export function freshnessFromHeaders(headers: Headers): number | undefined {
   return Math.max(0, maxAge - ageSeconds);
 }
 
-export async function fetchJson(url: string, options: FetchJsonOptions): Promise<FetchJsonResult> {
+export interface BoundedRequest extends FetchJsonOptions {
+  method?: 'GET' | 'POST';
+  /** A form body (POST): introspection, token exchange. */
+  form?: URLSearchParams;
+  headers?: Record<string, string>;
+}
+
+export interface BoundedResponse {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+/**
+ * One bounded HTTP exchange, any status: the deadline, size cap and redirect policy above. A GET follows redirects
+ * (each hop checked); a POST never does (a credentialed form must not be replayed elsewhere): a redirect is an error.
+ */
+export async function fetchBounded(url: string, options: BoundedRequest): Promise<BoundedResponse> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -146,34 +112,26 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
   const onOuterAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted === true) controller.abort();
+  const method = options.method ?? 'GET';
 
   let current = url;
   try {
     for (let hop = 0; ; hop += 1) {
       const response = await fetch(current, {
-        method: 'GET',
+        method,
         redirect: 'manual',
         signal: controller.signal,
-        headers: { accept: 'application/jwk-set+json, application/json' },
+        headers: { accept: 'application/jwk-set+json, application/json', ...options.headers },
+        ...(options.form === undefined ? {} : { body: options.form }),
       });
       if (REDIRECT_STATUSES.has(response.status)) {
         await response.body?.cancel().catch(() => undefined);
+        if (method !== 'GET') throw new KeySourceFetchError('redirect_refused', redactUrl(current), 'redirect refused for a POST');
         current = nextHop(current, response, hop, options.allowInsecureHttp === true);
         continue;
       }
-      if (response.status < 200 || response.status > 299) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new KeySourceFetchError('http_status', redactUrl(current), `HTTP ${response.status}`, { status: response.status });
-      }
       const text = await readBody(current, response, options.maxBytes, controller);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new KeySourceFetchError('not_json', redactUrl(current), 'response is not JSON');
-      }
-      const cacheControlMaxAge = freshnessFromHeaders(response.headers);
-      return cacheControlMaxAge === undefined ? { body } : { body, cacheControlMaxAge };
+      return { status: response.status, text, headers: response.headers };
     }
   } catch (error) {
     if (error instanceof KeySourceFetchError) throw error;
@@ -186,6 +144,26 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
     options.signal?.removeEventListener('abort', onOuterAbort);
     // Releases the socket of a response we stopped reading (no-op once the body was read to the end).
     controller.abort();
+  }
+}
+
+/** A bounded GET of a JSON document: any status but 2xx, or a body that is not JSON, is a `KeySourceFetchError`. */
+export async function fetchJson(url: string, options: FetchJsonOptions): Promise<FetchJsonResult> {
+  const response = await fetchBounded(url, options);
+  if (response.status < 200 || response.status > 299) {
+    throw new KeySourceFetchError('http_status', redactUrl(url), `HTTP ${response.status}`, { status: response.status });
+  }
+  const body = parseJson(response.text, url);
+  const cacheControlMaxAge = freshnessFromHeaders(response.headers);
+  return cacheControlMaxAge === undefined ? { body } : { body, cacheControlMaxAge };
+}
+
+/** JSON.parse with our error: the body itself never reaches a message. */
+export function parseJson(text: string, url: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KeySourceFetchError('not_json', redactUrl(url), 'response is not JSON');
   }
 }
 
