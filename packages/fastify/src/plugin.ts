@@ -4,11 +4,6 @@ import {
   resolveVerifier,
   type Identity,
   type RequestAuthenticator,
-<<<<<<< HEAD
-  type ScopeMode,
-=======
-  type RequestLike,
->>>>>>> main
   type Verifier,
 } from '@authgate/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
