@@ -3,7 +3,7 @@
  *   1. core micro-benchmark (core.ts, own process)   2. memory per cached identity (memory.ts, own process)
  *   3. HTTP throughput of every contender (http.ts: one server process each, pinned to its own CPU)
  * Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_TOKENS, BENCH_CORE_MS, BENCH_PIN=0,
- * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http, BENCH_QUIET_WAIT (see README.md).
+ * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http,dpop, BENCH_QUIET_WAIT (see README.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { waitForQuiet } from './lib/noise.js';
 import { evaluateTargets, formatCore, formatHttp, formatMemory, formatTargets } from './lib/report.js';
 import type { CoreResults, HttpResults, MemoryResults } from './lib/results.js';
 import { runHttpBench } from './http.js';
+import { formatDpop, runDpopBench, type DpopResults } from './dpop.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const log = (line: string): void => console.log(line);
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   let core: CoreResults | undefined;
   let memory: MemoryResults | undefined;
   let http: HttpResults | undefined;
+  let dpop: DpopResults | undefined;
   if (!config.skip.has('core')) {
     log('\n[1/3] core micro-benchmark');
     if (config.quietWait > 0) await waitForQuiet(log, config.quietWait);
@@ -56,18 +58,23 @@ async function main(): Promise<void> {
     log('\n[3/3] HTTP throughput');
     http = await runHttpBench(log);
   }
+  if (!config.skip.has('dpop')) {
+    log('\n[4/4] DPoP throughput');
+    dpop = await runDpopBench(log);
+  }
 
   const targets = evaluateTargets(http, core, memory);
   log(`\n${'='.repeat(100)}`);
   if (http !== undefined) log(`${formatHttp(http)}\n`);
   if (core !== undefined) log(`${formatCore(core)}\n`);
   if (memory !== undefined) log(`${formatMemory(memory)}\n`);
+  if (dpop !== undefined) log(`${formatDpop(dpop)}\n`);
   log(formatTargets(targets, http));
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}latest.json`;
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, dpop, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
   log(`\nwritten: ${file} (${seconds.toFixed(0)} s)`);
 }
 
