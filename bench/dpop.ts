@@ -117,7 +117,7 @@ export async function runDpopBench(log: (line: string) => void): Promise<DpopRes
         const serverCpu = processCpuShares(before, after)?.[1];
         const rps = result.requests.average;
         expectedRate.set(contender.id, Math.max(rps, 1000));
-        const entry = { rps, p99: result.latency.p99, cpu: serverCpu === undefined ? undefined : (serverCpu * 1e6) / rps, non2xx: result.non2xx };
+        const entry = { rps, p99: result.latency.p99, cpu: serverCpu === undefined || rps === 0 ? undefined : (serverCpu * 1e6) / rps, non2xx: result.non2xx };
         loads.set(contender.id, [...(loads.get(contender.id) ?? []), entry]);
         const flaw = result.non2xx > 0 ? `  (non-2xx ${result.non2xx})` : '';
         log(`  ${contender.id.padEnd(32)} #${round + 1}  ${int(rps).padStart(7)} req/s  p99 ${ms(result.latency.p99)} ms${flaw}`);
@@ -152,12 +152,12 @@ export async function runDpopBench(log: (line: string) => void): Promise<DpopRes
 
 export function formatDpop(results: DpopResults): string {
   const lines = ['DPoP: a fresh proof per request (proof + token), beside Bearer', ''];
-  lines.push(`${'contender'.padEnd(52)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)}  probe`);
+  lines.push(`${'contender'.padEnd(60)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(7)} ${'CPU µs/req'.padStart(10)}  probe`);
   for (const row of results.rows) {
     const probe = !row.probe.accepts ? 'REFUSES VALID REQUEST' : row.probe.replayRefused === false ? 'accepts a replayed proof' : 'ok';
     const cpu = row.cpuMicrosPerRequest === undefined ? '-' : row.cpuMicrosPerRequest.toFixed(0);
     const flaw = row.non2xx > 0 ? `, non-2xx ${row.non2xx}` : '';
-    lines.push(`${`${row.framework}: ${row.label}`.padEnd(52)} ${int(row.requestsPerSecond).padStart(8)} ${ms(row.latencyP99).padStart(7)} ${cpu.padStart(10)}  ${probe}${flaw}`);
+    lines.push(`${`${row.framework}: ${row.label}`.padEnd(60)} ${int(row.requestsPerSecond).padStart(8)} ${ms(row.latencyP99).padStart(7)} ${cpu.padStart(10)}  ${probe}${flaw}`);
   }
   lines.push('');
   for (const [id, ratio] of Object.entries(results.dpopVsBearer)) lines.push(`${id}: ${ratio.toFixed(2)}x its Bearer rate`);
