@@ -37,6 +37,7 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
     const authgate = group.find((contender) => contender.role === 'authgate');
     const baseline = group.find((contender) => contender.role === 'baseline');
     const reference = group.find((contender) => contender.role === 'reference');
+    const hook = group.find((contender) => contender.role === 'hook');
     if (authgate === undefined) continue;
     for (const mode of MODES) {
       const ours = authgate.modes[mode];
@@ -64,6 +65,7 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
         authgateVsBestPeer: peerRatios.length === 0 ? Number.NaN : Math.min(...peerRatios),
         referenceVsBestPeer: limit === undefined || bestPeerMode === undefined ? undefined : pairedRatio(limit, bestPeerMode),
         authgateVsReference: limit === undefined ? undefined : pairedRatio(ours, limit),
+        hookVsNoAuth: hook?.modes[mode] === undefined || base === undefined ? undefined : cpuPerRequest(base) / cpuPerRequest(hook.modes[mode]),
         byCpu: {
           authgateVsNoAuth: cpuPerRequest(base) / cpuPerRequest(ours),
           authgateVsPeer: cpuVsPeer,

@@ -145,7 +145,8 @@ export function evaluateTargets(
       const t = ratioTarget(`${fw}: every request verifies, vs the best peer`, entry.byCpu.authgateVsBestPeer, entry.authgateVsBestPeer, peerTarget);
       targets.push({ ...t, detail: `${t.detail}${best === undefined ? '' : ` (${best[0]})`}` });
     } else {
-      targets.push(ratioTarget(`${fw}: one repeated token, vs no auth`, entry.byCpu.authgateVsNoAuth, entry.authgateVsNoAuth, 0.85, 0.9));
+      const t = ratioTarget(`${fw}: one repeated token, vs no auth`, entry.byCpu.authgateVsNoAuth, entry.authgateVsNoAuth, 0.85, 0.9);
+      targets.push(entry.hookVsNoAuth === undefined ? t : { ...t, detail: `${t.detail}; a bare ${fw === 'express' ? 'middleware' : 'hook'} alone: ${ratio(entry.hookVsNoAuth)}` });
     }
   }
   for (const variant of extra.variants ?? []) targets.push(variant.evaluate());

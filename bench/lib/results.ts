@@ -25,6 +25,8 @@ export interface FrameworkRatios {
   referenceVsBestPeer: number | undefined;
   /** authgate divided by the signature-only reference (at most ~1). */
   authgateVsReference: number | undefined;
+  /** By CPU per request: the one-hook reference vs no auth, the most any auth plugin can reach with a repeated token. */
+  hookVsNoAuth: number | undefined;
   /** The same ratios from server CPU time per request (other's µs / authgate's µs): robust to a busy machine. */
   byCpu: { authgateVsNoAuth: number; authgateVsPeer: Record<string, number>; authgateVsReference: number; authgateVsBestPeer: number };
 }

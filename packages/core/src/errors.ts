@@ -1,4 +1,6 @@
-import { renderChallenges } from './binding/challenge.js';
+import { renderChallenges, type DpopChallenge } from './binding/challenge.js';
+
+export type { DpopChallenge };
 
 /**
  * Every way a request can fail authentication, as one error type that adapters turn into an HTTP answer.
@@ -38,6 +40,7 @@ export type AuthErrorReason =
   | 'audience_mismatch'
   | 'claim_missing'
   | 'claim_invalid'
+  | 'claim_mismatch'
   // Sender-constrained tokens (RFC 9449 DPoP, RFC 8705 mTLS): see binding/.
   | 'dpop_required'
   | 'dpop_proof_missing'
@@ -50,6 +53,9 @@ export type AuthErrorReason =
   | 'token_not_bound'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
+  | 'insufficient_role'
+  | 'insufficient_claim'
+  | 'access_denied'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
   | 'key_source_unavailable'
   | 'replay_cache_unavailable';
@@ -86,6 +92,7 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   audience_mismatch: { status: 401, code: 'invalid_token', description: 'The token audience is not allowed' },
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
+  claim_mismatch: { status: 401, code: 'invalid_token', description: 'The access token has a claim that is not accepted' },
   multiple_dpop_proofs: { status: 400, code: 'invalid_request', description: 'More than one DPoP proof was sent' },
   dpop_required: { status: 401, code: undefined, description: 'DPoP authentication required' },
   dpop_proof_missing: { status: 401, code: 'invalid_dpop_proof', description: 'A DPoP proof is required' },
@@ -97,6 +104,9 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   certificate_mismatch: { status: 401, code: 'invalid_token', description: 'The access token is not bound to the client certificate' },
   token_not_bound: { status: 401, code: 'invalid_token', description: 'The access token is not sender-constrained' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
+  insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
+  insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
+  access_denied: { status: 403, code: 'insufficient_scope', description: 'The access token does not grant access to this resource' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
   replay_cache_unavailable: { status: 503, code: undefined, description: 'DPoP replay protection is temporarily unavailable' },
 };
@@ -106,24 +116,17 @@ export interface AuthErrorOptions {
   scopes?: readonly string[];
   /** RFC 6750 realm; rendered into the challenge. */
   realm?: string;
+  /**
+   * A more specific sentence than the reason's own, built from configuration only (a claim or role name, never a
+   * value from the token). Characters outside RFC 6750's error_description alphabet become `?`.
+   */
+  description?: string;
   /** Safe internal detail for logs (never a token, signature or claim value). Not part of the message. */
   detail?: string;
   /** The underlying error, for logs only. */
   cause?: unknown;
   /** When the DPoP scheme is accepted: its challenge goes beside (or instead of) Bearer's. */
   dpop?: DpopChallenge;
-}
-
-/** What a DPoP challenge (RFC 9449 §7.1) says, and which scheme the failed request used (it carries the error). */
-export interface DpopChallenge {
-  /** The proof algorithms accepted (`algs`). */
-  readonly algs: readonly string[];
-  /** Whether the Bearer scheme is accepted too (then both challenges are sent). */
-  readonly bearer: boolean;
-  /** The scheme the request used; the error attributes go on its challenge. */
-  readonly scheme: 'bearer' | 'dpop' | undefined;
-  /** A fresh server nonce, sent as `DPoP-Nonce` (RFC 9449 §8). */
-  readonly nonce?: string | undefined;
 }
 
 export class AuthError extends Error {
@@ -141,11 +144,12 @@ export class AuthError extends Error {
 
   constructor(reason: AuthErrorReason, options: AuthErrorOptions = {}) {
     const spec = REASONS[reason];
-    super(spec.description, options.cause === undefined ? undefined : { cause: options.cause });
+    const description = options.description === undefined ? spec.description : safeDescription(options.description);
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
     this.reason = reason;
     this.status = spec.status;
     this.code = spec.code;
-    this.description = spec.description;
+    this.description = description;
     this.scopes = options.scopes ?? [];
     this.realm = options.realm ?? DEFAULT_REALM;
     this.detail = options.detail;
@@ -189,12 +193,12 @@ export class AuthError extends Error {
   /** A copy of this error that renders with another realm (the adapters' configured one). */
   withRealm(realm: string): AuthError {
     if (realm === this.realm) return this;
-    return new AuthError(this.reason, { scopes: this.scopes, realm, detail: this.detail, cause: this.cause, dpop: this.dpop });
+    return new AuthError(this.reason, { scopes: this.scopes, realm, description: this.description, detail: this.detail, cause: this.cause, dpop: this.dpop });
   }
 
   /** A copy of this error that also renders the DPoP challenge. */
   withDpop(dpop: DpopChallenge): AuthError {
-    return new AuthError(this.reason, { scopes: this.scopes, realm: this.realm, detail: this.detail, cause: this.cause, dpop });
+    return new AuthError(this.reason, { scopes: this.scopes, realm: this.realm, description: this.description, detail: this.detail, cause: this.cause, dpop });
   }
 }
 
@@ -202,6 +206,13 @@ export const DEFAULT_REALM = 'api';
 
 export function isAuthError(value: unknown): value is AuthError {
   return value instanceof AuthError;
+}
+
+const MAX_DESCRIPTION = 200;
+
+/** RFC 6750 §3 error_description: %x20-21 / %x23-5B / %x5D-7E only; anything else becomes `?`; bounded length. */
+export function safeDescription(text: string): string {
+  return text.slice(0, MAX_DESCRIPTION).replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
 }
 
 /** RFC 7235 quoted-string: backslash-escape `"` and `\`. */

@@ -33,8 +33,10 @@ declare global {
 export { jwtAuth } from './jwt-auth.js';
 export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-auth.js';
 export { requireScope, requireAnyScope } from './require-scope.js';
+export { requireRole, requireAnyRole, requireClaim, requireAuth } from './require-identity.js';
 // For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
 export { guardMiddleware } from './guard.js';
 // Re-exported so an app needs only this package: error handlers (passErrors) and shared verifiers.
 export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier, identityGuard } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
+export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

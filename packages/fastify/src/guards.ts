@@ -1,4 +1,5 @@
-import { createScopeGuard, isAuthError, type Guard } from '@authgate/core';
+import { createClaimGuard, createPredicateGuard, createRoleGuard, createScopeGuard, isAuthError, type AuthPredicate, type ClaimExpectation, type ClaimPath, type Guard, type Identity } from '@authgate/core';
+import type { AuthClaims } from './index.js';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { kAuthChecked, refuseThrough, type CheckedRequest } from './refuse.js';
 
@@ -28,4 +29,10 @@ export function guardHook(guard: Guard<FastifyRequest>, realm: string): preHandl
 export function decorateGuards(fastify: FastifyInstance, realm: string): void {
   fastify.decorate('requireScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'all', realm), realm));
   fastify.decorate('requireAnyScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'any', realm), realm));
+  fastify.decorate('requireRole', (...roles: string[]) => guardHook(createRoleGuard(roles, 'all', realm), realm));
+  fastify.decorate('requireAnyRole', (...roles: string[]) => guardHook(createRoleGuard(roles, 'any', realm), realm));
+  fastify.decorate('requireClaim', (path: ClaimPath, expected: ClaimExpectation) => guardHook(createClaimGuard(path, expected, realm), realm));
+  // The predicate is typed with the app's AuthClaims at the call site (FastifyInstance augmentation).
+  fastify.decorate('requireAuth', (predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>) =>
+    guardHook(createPredicateGuard(predicate as AuthPredicate<FastifyRequest>, realm), realm));
 }

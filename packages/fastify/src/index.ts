@@ -1,5 +1,5 @@
-import type { DpopOptions, Identity, MtlsOptions, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
-import type { preHandlerHookHandler } from 'fastify';
+import type { ClaimExpectation, ClaimPath, DpopOptions, Identity, MtlsOptions, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
+import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { jwtAuth } from './plugin.js';
 
 /**
@@ -47,6 +47,17 @@ declare module 'fastify' {
     requireScope(...scopes: string[]): preHandlerHookHandler;
     /** A preHandler that refuses (403 `insufficient_scope`) unless the token grants at least one scope listed. */
     requireAnyScope(...scopes: string[]): preHandlerHookHandler;
+    /** A preHandler that refuses (403, `insufficient_role`) unless the token grants every role listed (`rolesClaims`). */
+    requireRole(...roles: string[]): preHandlerHookHandler;
+    /** A preHandler that refuses (403, `insufficient_role`) unless the token grants at least one role listed. */
+    requireAnyRole(...roles: string[]): preHandlerHookHandler;
+    /** A preHandler that refuses (403, `insufficient_claim`) unless the claim meets `expected` (the forms of `claims`). */
+    requireClaim(path: ClaimPath, expected: ClaimExpectation): preHandlerHookHandler;
+    /**
+     * A preHandler that refuses (403, `access_denied`) unless `predicate(identity, request)` returns or resolves to
+     * `true`; a predicate that throws goes to Fastify's error handling (500, logged), never a pass.
+     */
+    requireAuth(predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>): preHandlerHookHandler;
     /** The verifier behind this registration: `health()` for readiness probes, `ready()` to fetch keys at start-up. */
     authVerifier: Verifier<AuthClaims>;
   }
@@ -62,3 +73,4 @@ export default jwtAuth;
 // Re-exported so an app needs only this package: error handlers and shared verifiers.
 export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier, identityGuard } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
+export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

@@ -1,4 +1,16 @@
-import { quoteHeaderValue, renderChallenge, type AuthErrorCode, type DpopChallenge } from '../errors.js';
+import { quoteHeaderValue, renderChallenge, type AuthErrorCode } from '../errors.js';
+
+/** What a DPoP challenge (RFC 9449 §7.1) says, and which scheme the failed request used (it carries the error). */
+export interface DpopChallenge {
+  /** The proof algorithms accepted (`algs`). */
+  readonly algs: readonly string[];
+  /** Whether the Bearer scheme is accepted too (then both challenges are sent). */
+  readonly bearer: boolean;
+  /** The scheme the request used; the error attributes go on its challenge. */
+  readonly scheme: 'bearer' | 'dpop' | undefined;
+  /** A fresh server nonce, sent as `DPoP-Nonce` (RFC 9449 §8). */
+  readonly nonce?: string | undefined;
+}
 
 /**
  * Bearer and DPoP challenges side by side (RFC 9449 §7.1): the error attributes go on the challenge of the scheme the
