@@ -25,6 +25,22 @@ export type { KeySourceEvent } from './events.js';
 export type { KeySource, KeySourceHealth, VerificationKey } from './keys/key-source.js';
 export { resolveVerifier, MISCONFIGURED_RESPONSE } from './http/adapter-support.js';
 export type { ResolvedVerifier } from './http/adapter-support.js';
+export { providers } from './providers/index.js';
+export type {
+  ProviderOptions,
+  Auth0Arguments,
+  AwsAlbArguments,
+  CognitoArguments,
+  EntraArguments,
+  FirebaseArguments,
+  GithubActionsArguments,
+  GoogleArguments,
+  KeycloakArguments,
+  KubernetesArguments,
+  OktaArguments,
+} from './providers/index.js';
+export type { HeaderRuleOptions } from './token/header-rules.js';
+export type { PemKeyOptions } from './keys/pem-options.js';
 export type { BindingOptions } from './binding/authenticate.js';
 export type { DpopOptions, MtlsOptions } from './binding/options.js';
 export type { ReplayCache } from './binding/replay.js';

@@ -12,6 +12,8 @@ import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
+import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
+import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -59,7 +61,7 @@ export interface TokenCacheOptions {
   maxEntries?: number;
 }
 
-export interface VerifierOptions {
+export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
   /**
    * The trusted issuer(s): an exact-match allowlist. A token naming any other `iss` is refused without a network
    * request. `null` skips the issuer check on purpose (then `jwksUri` or `jwks` is required).
@@ -156,6 +158,9 @@ export interface NormalizedOptions {
   verifyInThreadPool: boolean;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
+  headerRules: NormalizedHeaderRules;
+  /** URL template with `{kid}` for per-kid PEM keys (AWS ALB), checked against the URL policy. */
+  publicKeyUri: string | undefined;
 }
 
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -203,6 +208,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     verifyInThreadPool: options.verifyInThreadPool === true,
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
+    headerRules: normalizeHeaderRules(options),
+    publicKeyUri: normalizePublicKeyUri(options),
   };
 }
 
