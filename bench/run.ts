@@ -3,8 +3,9 @@
  *   1. core micro-benchmark (core.ts, own process)   2. memory per cached identity (memory.ts, own process)
  *   3. HTTP throughput of every contender (http.ts: one server process each, pinned to its own CPU), then latency at a
  *      fixed rate and scaling with cores (extras.ts)   4. how cost grows with tokens and keys (scaling.ts, own process)
+ *   5. DPoP throughput beside Bearer (dpop.ts)
  * Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_TOKENS, BENCH_CORE_MS, BENCH_PIN=0,
- * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http,extras,scaling, BENCH_QUIET_WAIT (see README.md).
+ * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http,extras,scaling,dpop, BENCH_QUIET_WAIT (see README.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { waitForQuiet } from './lib/noise.js';
 import { evaluateTargets, formatCore, formatExtras, formatHttp, formatMemory, formatScaling, formatTargets } from './lib/report.js';
 import type { CoreResults, HttpResults, MemoryResults, ScalingResults } from './lib/results.js';
 import { runHttpBench } from './http.js';
+import { formatDpop, runDpopBench, type DpopResults } from './dpop.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const log = (line: string): void => console.log(line);
@@ -45,22 +47,27 @@ async function main(): Promise<void> {
   let memory: MemoryResults | undefined;
   let http: HttpResults | undefined;
   let scaling: ScalingResults | undefined;
+  let dpop: DpopResults | undefined;
   if (!config.skip.has('core')) {
-    log('\n[1/4] core micro-benchmark');
+    log('\n[1/5] core micro-benchmark');
     if (config.quietWait > 0) await waitForQuiet(log, config.quietWait);
     core = await runChildScript<CoreResults>('core.ts');
   }
   if (!config.skip.has('memory')) {
-    log('\n[2/4] memory per cached identity');
+    log('\n[2/5] memory per cached identity');
     memory = await runChildScript<MemoryResults>('memory.ts', ['--expose-gc']);
   }
   if (!config.skip.has('http')) {
-    log('\n[3/4] HTTP throughput');
+    log('\n[3/5] HTTP throughput');
     http = await runHttpBench(log);
   }
   if (!config.skip.has('scaling')) {
-    log('\n[4/4] how cost grows with tokens and keys');
+    log('\n[4/5] how cost grows with tokens and keys');
     scaling = await runChildScript<ScalingResults>('scaling.ts', ['--expose-gc']);
+  }
+  if (!config.skip.has('dpop')) {
+    log('\n[5/5] DPoP throughput');
+    dpop = await runDpopBench(log);
   }
 
   const targets = evaluateTargets(http, core, memory);
@@ -70,12 +77,13 @@ async function main(): Promise<void> {
   if (memory !== undefined) log(`${formatMemory(memory)}\n`);
   if (http?.extras !== undefined) log(`${formatExtras(http.extras)}\n`);
   if (scaling !== undefined) log(`${formatScaling(scaling)}\n`);
+  if (dpop !== undefined) log(`${formatDpop(dpop)}\n`);
   log(formatTargets(targets, http));
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}latest.json`;
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, dpop, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
   log(`\nwritten: ${file} (${seconds.toFixed(0)} s)`);
 }
 

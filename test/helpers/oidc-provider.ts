@@ -57,12 +57,14 @@ export interface StartProviderOptions {
   /** Resource indicator → resource server. */
   resources: Record<string, ResourceDefinition>;
   /** The confidential client allowed the client credentials grant. Defaults `orders-batch` / a random secret. */
-  client?: { id: string; secret: string };
+  client?: { id: string; secret: string; metadata?: Record<string, unknown> };
   /**
    * Turns on the `introspection` and `revocation` features, and registers this client: the API's own credentials for
    * the introspection endpoint (client_secret_basic).
    */
   introspectionClient?: { id: string; secret: string };
+  /** Changes the provider configuration before the provider is built (e.g. `features.dpop`, `features.mTLS`). */
+  configure?: (configuration: Configuration) => void;
 }
 
 export interface TokenRequest {
@@ -70,6 +72,8 @@ export interface TokenRequest {
   resource: string;
   /** Space-delimited scopes to ask for. */
   scope?: string;
+  /** More request headers (e.g. a TLS-terminating proxy's client-certificate header). */
+  headers?: Record<string, string>;
 }
 
 /** The token endpoint's answer, success or error (RFC 6749 §5.1 / §5.2). */
@@ -169,6 +173,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           // Never used (no ID tokens here), but oidc-provider validates it against the keys: its default, RS256,
           // makes the client invalid on a provider without an RSA key.
           id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
+          ...options.client?.metadata,
         },
         ...(options.introspectionClient === undefined ? [] : [{
           client_id: options.introspectionClient.id,
@@ -220,6 +225,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
         },
       },
     };
+    options.configure?.(configuration);
     const provider = new Provider(issuer, configuration);
     const callback = provider.callback();
     // Mounted the way connect/express mount apps: the prefix is stripped from req.url and kept in req.originalUrl,
@@ -249,7 +255,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
       if (request.scope !== undefined) form.set('scope', request.scope);
       const response = await fetch(metadata.token_endpoint, {
         method: 'POST',
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: { ...request.headers, authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form,
       });
       return { status: response.status, body: (await response.json()) as TokenEndpointResponse['body'] };

@@ -142,7 +142,8 @@ describe.each(frameworks)('%s: every attack is refused with the right answer', (
       expect(challenge).toBeUndefined();
       expect(reply.headers['retry-after']).toBeDefined();
     } else {
-      expect(challenge).toMatch(/^Bearer realm="[^"]*"/);
+      // A DPoP request's error goes on the DPoP challenge, with Bearer's beside it (RFC 9449 §7.1).
+      expect(challenge).toMatch(/^(Bearer|DPoP) realm="[^"]*"/);
       if (c.expect.code === undefined) expect(challenge).not.toContain('error=');
       else expect(challenge).toContain(`error="${c.expect.code}"`);
     }

@@ -116,7 +116,7 @@ describe.each(ATTACK_CLASSES.map((info) => [info.class, info] as const))('attack
     if (c.expect.status === 503) {
       expect(response.headers['www-authenticate']).toBeUndefined();
     } else {
-      expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]*"/);
+      expect(response.headers['www-authenticate']).toMatch(/^(Bearer|DPoP) realm="[^"]*"/);
       if (c.expect.code !== undefined) expect(response.headers['www-authenticate']).toContain(`error="${c.expect.code}"`);
       else expect(response.headers['www-authenticate']).not.toContain('error=');
     }

@@ -1,3 +1,7 @@
+import { renderChallenges, type DpopChallenge } from './binding/challenge.js';
+
+export type { DpopChallenge };
+
 /**
  * Every way a request can fail authentication, as one error type that adapters turn into an HTTP answer.
  *
@@ -7,7 +11,7 @@
  * `reason`: they never contain the token, a claim value or a library's raw message.
  */
 
-export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | 'use_dpop_nonce';
 
 /** Why a request was refused. Stable strings: adding one is a minor change, renaming one is a major change. */
 export type AuthErrorReason =
@@ -17,6 +21,7 @@ export type AuthErrorReason =
   // The request itself is malformed (400 invalid_request).
   | 'malformed_request'
   | 'multiple_credentials'
+  | 'multiple_dpop_proofs'
   // The token is unacceptable (401 invalid_token).
   | 'token_too_long'
   | 'malformed_token'
@@ -43,6 +48,16 @@ export type AuthErrorReason =
   | 'token_undecryptable'
   | 'claim_mismatch'
   | 'revoked'
+  // Sender-constrained tokens (RFC 9449 DPoP, RFC 8705 mTLS): see binding/.
+  | 'dpop_required'
+  | 'dpop_proof_missing'
+  | 'dpop_proof_invalid'
+  | 'dpop_proof_replayed'
+  | 'dpop_nonce_required'
+  | 'dpop_key_mismatch'
+  | 'dpop_bound_token_as_bearer'
+  | 'certificate_mismatch'
+  | 'token_not_bound'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
   | 'insufficient_role'
@@ -53,7 +68,8 @@ export type AuthErrorReason =
   // Our side cannot decide: the introspection endpoint failed (down, slow, 5xx, refused our client, bad answer).
   | 'introspection_unavailable'
   // The revocation list cannot decide (a shared list cut off past maxStaleness, failMode 'closed'): 503.
-  | 'revocation_unavailable';
+  | 'revocation_unavailable'
+  | 'replay_cache_unavailable';
 
 export type AuthErrorStatus = 400 | 401 | 403 | 503;
 
@@ -93,6 +109,16 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   token_undecryptable: { status: 401, code: 'invalid_token', description: 'The access token cannot be decrypted' },
   claim_mismatch: { status: 401, code: 'invalid_token', description: 'The access token has a claim that is not accepted' },
   revoked: { status: 401, code: 'invalid_token', description: 'The access token was revoked' },
+  multiple_dpop_proofs: { status: 400, code: 'invalid_request', description: 'More than one DPoP proof was sent' },
+  dpop_required: { status: 401, code: undefined, description: 'DPoP authentication required' },
+  dpop_proof_missing: { status: 401, code: 'invalid_dpop_proof', description: 'A DPoP proof is required' },
+  dpop_proof_invalid: { status: 401, code: 'invalid_dpop_proof', description: 'The DPoP proof is invalid' },
+  dpop_proof_replayed: { status: 401, code: 'invalid_dpop_proof', description: 'The DPoP proof was already used' },
+  dpop_nonce_required: { status: 401, code: 'use_dpop_nonce', description: 'Use the DPoP nonce the server provided' },
+  dpop_key_mismatch: { status: 401, code: 'invalid_token', description: 'The access token is not bound to the DPoP proof key' },
+  dpop_bound_token_as_bearer: { status: 401, code: 'invalid_token', description: 'The access token is DPoP-bound: use the DPoP scheme' },
+  certificate_mismatch: { status: 401, code: 'invalid_token', description: 'The access token is not bound to the client certificate' },
+  token_not_bound: { status: 401, code: 'invalid_token', description: 'The access token is not sender-constrained' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
   insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
@@ -100,6 +126,7 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
   introspection_unavailable: { status: 503, code: undefined, description: 'Token introspection is temporarily unavailable' },
   revocation_unavailable: { status: 503, code: undefined, description: 'Token revocation status is temporarily unavailable' },
+  replay_cache_unavailable: { status: 503, code: undefined, description: 'DPoP replay protection is temporarily unavailable' },
 };
 
 export interface AuthErrorOptions {
@@ -116,6 +143,8 @@ export interface AuthErrorOptions {
   detail?: string;
   /** The underlying error, for logs only. */
   cause?: unknown;
+  /** When the DPoP scheme is accepted: its challenge goes beside (or instead of) Bearer's. */
+  dpop?: DpopChallenge;
 }
 
 export class AuthError extends Error {
@@ -129,6 +158,7 @@ export class AuthError extends Error {
   readonly realm: string;
   /** Internal detail for logs; never sent to clients. */
   readonly detail: string | undefined;
+  readonly dpop: DpopChallenge | undefined;
 
   constructor(reason: AuthErrorReason, options: AuthErrorOptions = {}) {
     const spec = REASONS[reason];
@@ -141,6 +171,7 @@ export class AuthError extends Error {
     this.scopes = options.scopes ?? [];
     this.realm = options.realm ?? DEFAULT_REALM;
     this.detail = options.detail;
+    this.dpop = options.dpop;
   }
 
   /**
@@ -149,6 +180,7 @@ export class AuthError extends Error {
    */
   get wwwAuthenticate(): string | undefined {
     if (this.status === 503) return undefined;
+    if (this.dpop !== undefined) return renderChallenges(this.realm, this.code, this.description, this.scopes, this.dpop);
     return renderChallenge(this.realm, this.code, this.description, this.scopes);
   }
 
@@ -167,6 +199,7 @@ export class AuthError extends Error {
     const challenge = this.wwwAuthenticate;
     if (challenge !== undefined) headers['www-authenticate'] = challenge;
     if (this.status === 503) headers['retry-after'] = '5';
+    if (this.dpop?.nonce !== undefined) headers['dpop-nonce'] = this.dpop.nonce;
     return headers;
   }
 
@@ -178,7 +211,12 @@ export class AuthError extends Error {
   /** A copy of this error that renders with another realm (the adapters' configured one). */
   withRealm(realm: string): AuthError {
     if (realm === this.realm) return this;
-    return new AuthError(this.reason, { scopes: this.scopes, realm, description: this.description, detail: this.detail, cause: this.cause });
+    return new AuthError(this.reason, { scopes: this.scopes, realm, description: this.description, detail: this.detail, cause: this.cause, dpop: this.dpop });
+  }
+
+  /** A copy of this error that also renders the DPoP challenge. */
+  withDpop(dpop: DpopChallenge): AuthError {
+    return new AuthError(this.reason, { scopes: this.scopes, realm: this.realm, description: this.description, detail: this.detail, cause: this.cause, dpop });
   }
 }
 

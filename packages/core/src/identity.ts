@@ -46,6 +46,14 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly token: string;
   /** How the token was accepted: `'jwt'` (verified here, with the issuer's keys) or `'introspection'` (RFC 7662: the server said active). */
   readonly source: 'jwt' | 'introspection';
+  /** The key or certificate the token is bound to (`cnf`, RFC 9449 / RFC 8705), already checked; undefined for a plain bearer token. */
+  readonly confirmation?: Confirmation | undefined;
+}
+
+/** A token's proof-of-possession binding: the DPoP key's JWK thumbprint, or the client certificate's SHA-256 thumbprint. */
+export interface Confirmation {
+  readonly jkt?: string;
+  readonly 'x5t#S256'?: string;
 }
 
 /**

@@ -7,9 +7,9 @@ export type {
   TokenRevocation, SubjectRevocation, ClientRevocation,
 } from './revocation/types.js';
 export type { VerifierOptions, IssuerConfig, JwksOptions, TokenCacheOptions, AuthLogger } from './options.js';
-export type { Identity, RegisteredClaims } from './identity.js';
+export type { Identity, RegisteredClaims, Confirmation } from './identity.js';
 export { AuthError, AuthConfigError, isAuthError, renderChallenge, DEFAULT_REALM } from './errors.js';
-export type { AuthErrorCode, AuthErrorReason, AuthErrorStatus, AuthErrorOptions } from './errors.js';
+export type { AuthErrorCode, AuthErrorReason, AuthErrorStatus, AuthErrorOptions, DpopChallenge } from './errors.js';
 export { extractBearer } from './http/bearer.js';
 export { readScopes, hasScopes, insufficientScope, createScopeGuard, DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 export type { ScopeMode, ScopeGuard } from './guards/scopes.js';
@@ -65,3 +65,10 @@ export type {
 } from './providers/index.js';
 export type { HeaderRuleOptions } from './token/header-rules.js';
 export type { PemKeyOptions } from './keys/pem-options.js';
+export type { BindingOptions } from './binding/authenticate.js';
+export type { DpopOptions, MtlsOptions } from './binding/options.js';
+export type { ReplayCache } from './binding/replay.js';
+export type { SocketLike } from './binding/mtls.js';
+export { createHmacNonce } from './binding/nonce.js';
+export type { DpopNonce, HmacNonceOptions } from './binding/nonce.js';
+export { createMemoryReplayCache } from './binding/replay.js';

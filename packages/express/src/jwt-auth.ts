@@ -8,7 +8,9 @@ import {
   type IdentityForwarder,
   type OptionKeys,
   resolveVerifier,
+  type DpopOptions,
   type Identity,
+  type MtlsOptions,
   type TokenLocations,
   type Verifier,
   type VerifierOptions,
@@ -23,6 +25,13 @@ export interface AdapterOptions {
   optional?: boolean;
   /** Where a token may come from. Only `Authorization: Bearer` by default; cookie, query and body are opt-ins. */
   tokenLocations?: TokenLocations;
+  /**
+   * DPoP-bound tokens (RFC 9449). Default `{ mode: 'allowed' }`. The proof's `htu` is compared with the URL Express
+   * reports (`req.protocol`, `req.host`: forwarded headers count only under `trust proxy`), or `dpop.publicUrl`.
+   */
+  dpop?: DpopOptions;
+  /** Certificate-bound tokens (RFC 8705). Default `{ mode: 'allowed', certificate: 'socket' }` (an `https` server with `requestCert`). */
+  mtls?: MtlsOptions;
   /** Hand the `AuthError` to `next(err)` for your error handler instead of answering. */
   passErrors?: boolean;
   /**
@@ -34,7 +43,7 @@ export interface AdapterOptions {
 }
 
 /** The Express adapter's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true, forwardIdentity: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true, forwardIdentity: true, dpop: true, mtls: true };
 
 type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
 
@@ -64,9 +73,9 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
     throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set)');
   }
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional, tokenLocations, passErrors, forwardIdentity, verifier: given, ...verifierOptions } = options;
+  const { optional, tokenLocations, dpop, mtls, passErrors, forwardIdentity, verifier: given, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
-  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
+  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations, dpop, mtls });
   const forwarder = createIdentityForwarder(forwardIdentity);
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true, verifier: verifier as Verifier<object> });
 

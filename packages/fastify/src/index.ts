@@ -1,4 +1,4 @@
-import type { ClaimExpectation, ClaimPath, ForwardIdentityOptions, Identity, IdentityForwarder, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
+import type { ClaimExpectation, ClaimPath, DpopOptions, ForwardIdentityOptions, Identity, IdentityForwarder, MtlsOptions, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { jwtAuth } from './plugin.js';
 
@@ -28,6 +28,13 @@ export interface AdapterOptions {
    * `ForwardIdentityOptions`). Off by default.
    */
   forwardIdentity?: boolean | ForwardIdentityOptions;
+  /**
+   * DPoP-bound tokens (RFC 9449). Default `{ mode: 'allowed' }`. The proof's `htu` is compared with the URL Fastify
+   * reports (`request.protocol`, `request.host`: forwarded headers count only under `trustProxy`), or `dpop.publicUrl`.
+   */
+  dpop?: DpopOptions;
+  /** Certificate-bound tokens (RFC 8705). Default `{ mode: 'allowed', certificate: 'socket' }` (an `https` server with `requestCert`). */
+  mtls?: MtlsOptions;
 }
 
 type Never<T> = { [K in keyof T]?: never };

@@ -8,7 +8,6 @@ import {
   resolveVerifier,
   type Identity,
   type RequestAuthenticator,
-  type RequestLike,
   type Verifier,
 } from '@authgate/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
@@ -33,7 +32,7 @@ function validateRouteAuth(value: unknown, url: string): void {
 }
 
 /** The plugin's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, forwardIdentity: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, forwardIdentity: true, dpop: true, mtls: true };
 
 const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, options) => {
   if (fastify.hasRequestDecorator('auth')) {
@@ -43,28 +42,17 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   }
   if (options === null || typeof options !== 'object') throw new AuthConfigError('authgate: @authgate/fastify: options must be an object');
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional: optionalByDefault, tokenLocations, forwardIdentity, verifier: given, ...verifierOptions } = options;
+  const { optional: optionalByDefault, tokenLocations, dpop, mtls, forwardIdentity, verifier: given, ...verifierOptions } = options;
   // Fastify's logger when the application turned it on (a disabled one has no level and would hide outages).
   const defaults = typeof fastify.log.level === 'string' ? { logger: fastify.log } : {};
   const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', defaults);
   const forwarder = createIdentityForwarder(forwardIdentity, fastify.log);
-  const required = createRequestAuthenticator(verifier, { tokenLocations });
-  const optional = createRequestAuthenticator(verifier, { tokenLocations, optional: true });
+  const required = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls });
+  const optional = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls, optional: true });
   const byDefault = optionalByDefault === true ? optional : required;
   // Anything but an explicit 'optional' (or no opinion under `optional: true`) demands a token: fail closed.
   const authenticatorFor = (mode: RouteAuth | undefined): RequestAuthenticator<AuthClaims> | null =>
     mode === false ? null : mode === 'optional' ? optional : mode === undefined ? byDefault : required;
-  const readsParsedParts = Boolean(tokenLocations?.query) || Boolean(tokenLocations?.body);
-
-  /** What the core reads. Headers only (the default): Node's own request already has that shape, nothing to build. */
-  function requestLike(request: FastifyRequest): RequestLike {
-    const raw = request.raw;
-    const headers = request.headers;
-    if (readsParsedParts) return { headers, rawHeaders: raw.rawHeaders, query: request.query, body: request.body };
-    // request.headers is Node's object unless a hook replaced it (`request.headers = ...`): then read the replacement.
-    return headers === raw.headers ? raw : { headers, rawHeaders: raw.rawHeaders };
-  }
-
   /**
    * The one hook, at the plugin's place among the scope's hooks (hooks registered after it can rely on `request.auth`,
    * and never run for a refused request). A callback hook rather than an async one: a token whose answer is known at
@@ -82,7 +70,9 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
       done();
       return;
     }
-    const result = authenticator(requestLike(request));
+    // Fastify's request is what core reads: headers (a hook's replacement included), Node's raw headers, query and
+    // body, and for DPoP and mTLS its method, URL, trust-proxy-aware protocol and host, and socket.
+    const result = authenticator(request);
     if (result instanceof Promise) {
       result.then(
         (identity) => accept(request, identity, done),

@@ -105,3 +105,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
 
 export { createProviderIssuer } from './providers/issuer.js';
 export type { ProviderIssuer, ProviderName, ProviderSettings, ProviderSignOptions, ProviderTokenKind } from './providers/types.js';
+export { createDpopKey } from './dpop.js';
+export type { DpopAlgorithm, DpopKey, DpopProofMistakes, DpopProofRequest } from './dpop.js';
+export { createTestCa } from './certificates.js';
+export type { IssueOptions, TestCa, TestCertificate } from './certificates.js';

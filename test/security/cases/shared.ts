@@ -35,6 +35,7 @@ export function expectation(reason: AuthErrorReason): Expectation {
   if (INVALID_REQUEST.has(reason)) return { status: 400, reason, code: 'invalid_request' };
   if (reason === 'insufficient_scope') return { status: 403, reason, code: 'insufficient_scope' };
   if (reason === 'key_source_unavailable') return { status: 503, reason, code: undefined };
+  if (reason.startsWith('dpop_proof_')) return { status: 401, reason, code: 'invalid_dpop_proof' };
   return { status: 401, reason, code: 'invalid_token' };
 }
 

@@ -11,7 +11,8 @@ export function transportCases(ctx: SecurityContext, base: BaseTokens): AttackCa
     const t = good;
     add(requestCase('transport', 'Basic credentials', { authorization: 'Basic dXNlcjpwYXNzd29yZA==' }, 'unsupported_scheme'));
     add(requestCase('transport', 'a valid JWT under the Basic scheme', { authorization: `Basic ${t}` }, 'unsupported_scheme'));
-    add(requestCase('transport', 'a valid JWT under the DPoP scheme', { authorization: `DPoP ${t}` }, 'unsupported_scheme'));
+    // DPoP is accepted by default (RFC 9449): without its proof header, the DPoP scheme is refused as such.
+    add(requestCase('transport', 'a valid JWT under the DPoP scheme without a proof', { authorization: `DPoP ${t}` }, 'dpop_proof_missing'));
     add(requestCase('transport', 'a valid JWT under a made-up "JWT" scheme', { authorization: `JWT ${t}` }, 'unsupported_scheme'));
     add(requestCase('transport', 'a bare JWT without a scheme', { authorization: t }, 'unsupported_scheme'));
     add(requestCase('transport', '"Bearer" with no token', { authorization: 'Bearer' }, 'malformed_request'));

@@ -57,7 +57,7 @@ export const TOKEN_CACHE_OPTION_KEYS: OptionKeys<TokenCacheOptions> = { maxEntri
 export const TOKEN_LOCATION_KEYS: OptionKeys<TokenLocations> = { header: true, cookie: true, query: true, body: true };
 
 /** What every adapter accepts besides the verifier's options (adapters add their own record to these). */
-export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = { optional: true, tokenLocations: true };
+export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = { optional: true, tokenLocations: true, dpop: true, mtls: true };
 
 /**
  * Names and shapes of the verifier's options, before any value is read: unknown keys at every level (with a

@@ -4,6 +4,8 @@ import type { Identity } from '../identity.js';
 import type { Verifier } from '../verifier-types.js';
 import { immediateVerifyOf } from '../verifier.js';
 import { checkTokenLocationNames } from '../config/option-keys.js';
+import { createBoundAuthenticator, type BindingOptions } from '../binding/authenticate.js';
+import type { SocketLike } from '../binding/mtls.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {
@@ -14,6 +16,20 @@ export interface RequestLike {
   query?: unknown;
   /** Parsed form body (only read when `tokenLocations.body` is on). */
   body?: unknown;
+  /** Fastify's request keeps Node's here (its `rawHeaders` are read when the request has none of its own). */
+  raw?: { rawHeaders?: readonly string[] };
+  // Read only for DPoP proofs (`htm`, `htu`) and certificate-bound tokens: a Bearer request never touches them.
+  /** The request method (`htm`). */
+  method?: string | undefined;
+  /** The request target as received (`/path?query`); `originalUrl` wins when a framework rewrote `url`. */
+  url?: string | undefined;
+  originalUrl?: string | undefined;
+  /** `'http'` or `'https'` as the framework sees it (after its trust-proxy rules); else the socket's. */
+  protocol?: string | undefined;
+  /** The host (and port) as the framework sees it (after its trust-proxy rules); else the Host header. */
+  host?: string | undefined;
+  /** The connection: its TLS peer certificate and remote address (certificate-bound tokens). */
+  socket?: SocketLike | undefined;
 }
 
 /**
@@ -35,13 +51,11 @@ export interface TokenLocations {
   body?: boolean | string;
 }
 
-export interface RequestAuthOptions {
+export interface RequestAuthOptions extends BindingOptions {
   /** Let requests without any credentials through as anonymous (`auth` stays null). A bad token is still refused. */
   optional?: boolean;
   tokenLocations?: TokenLocations;
 }
-
-const ANONYMOUS: Promise<null> = Promise.resolve(null);
 
 /**
  * Authenticates one request. When the answer is known at once (a cached token, or a signature checked with a key
@@ -84,12 +98,14 @@ function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
 // RFC 9110 token: what a header name may be.
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 
-function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): number {
+/** How many `name` (lowercase) headers the request carries: Node keeps duplicates only in `rawHeaders`. */
+function countHeaders(request: RequestLike, name: string): number {
+  const rawHeaders = request.rawHeaders ?? request.raw?.rawHeaders;
   if (rawHeaders === undefined) return 1;
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    if (name !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') count += 1;
+    const header = rawHeaders[i];
+    if (header !== undefined && header.length === name.length && header.toLowerCase() === name) count += 1;
   }
   return count;
 }
@@ -131,7 +147,7 @@ function readRequestToken(request: RequestLike, locations: ResolvedLocations, re
   const found: string[] = [];
   if (locations.header) {
     const header = request.headers.authorization;
-    if (Array.isArray(header) || countAuthorizationHeaders(request.rawHeaders) > 1) {
+    if (Array.isArray(header) || countHeaders(request, 'authorization') > 1) {
       throw new AuthError('multiple_credentials', { realm, detail: 'more than one Authorization header' });
     }
     if (header !== undefined && header.trim() !== '') found.push(extractBearer(header, realm));
@@ -169,7 +185,8 @@ function cachedIdentity<C extends object>(request: RequestLike, cached: (token: 
   const header = request.headers.authorization;
   if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
   const identity = cached(header.slice(7));
-  return identity !== undefined && countAuthorizationHeaders(request.rawHeaders) === 1 ? identity : undefined;
+  // A bound token (DPoP or certificate) always takes the full path: its binding is checked on every request.
+  return identity !== undefined && identity.confirmation === undefined && countHeaders(request, 'authorization') === 1 ? identity : undefined;
 }
 
 /**
@@ -188,23 +205,31 @@ export function createRequestAuthenticator<C extends object>(
   // throws a refusal, caught below): a stand-in's answer (a thenable, say) taken for an identity would let the
   // request through, so a stand-in's answers always go through Promise.resolve.
   const verifyNow = immediateVerifyOf(verifier);
-  const cached = headerOnly && verifyNow !== undefined && verifier.cached !== undefined ? verifier.cached.bind(verifier) : undefined;
+  const bound = createBoundAuthenticator<C>(options, {
+    realm,
+    owner: verifier,
+    optional,
+    readToken: (request) => readRequestToken(request, locations, realm),
+    // Promise.resolve: a stand-in verifier may answer with a value or another library's promise.
+    verify: verifyNow ?? ((token) => Promise.resolve(verifier.verify(token))),
+    countHeaders,
+  });
+  const cached = headerOnly && bound.bearerFastPath && verifyNow !== undefined && verifier.cached !== undefined
+    ? verifier.cached.bind(verifier)
+    : undefined;
   // Not an async function: an answer known at once comes back as is, with no promise and no microtask hop.
   // Failures still come back as a rejected promise, never as a throw.
   return (request) => {
-    // try: a verifier passed in by the application may throw where it should reject; the answer is the same.
-    try {
-      if (cached !== undefined) {
+    if (cached !== undefined) {
+      // try: a verifier passed in by the application may throw where it should reject; the answer is the same.
+      try {
         const identity = cachedIdentity(request, cached);
         if (identity !== undefined) return identity;
+      } catch (error) {
+        return Promise.reject(error);
       }
-      const token = readRequestToken(request, locations, realm);
-      // Promise.resolve: a stand-in verifier may answer with a value or another library's promise.
-      if (token !== undefined) return verifyNow !== undefined ? verifyNow(token) : Promise.resolve(verifier.verify(token));
-    } catch (error) {
-      return Promise.reject(error);
     }
-    return optional ? ANONYMOUS : Promise.reject(new AuthError('credentials_missing', { realm }));
+    return bound.authenticate(request);
   };
 }
 

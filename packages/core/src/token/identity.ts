@@ -5,6 +5,7 @@ import type { Identity, RegisteredClaims } from '../identity.js';
 import type { Algorithm } from '../keys/algorithms.js';
 import type { VerificationKey } from '../keys/key-source.js';
 import type { DecodedToken } from './decode.js';
+import { confirmationOf } from '../binding/confirmation.js';
 import type { TokenVerifierContext, VerifiedToken } from './verify.js';
 
 // How a verified payload becomes the `Identity` the application sees, built to be cached by the hundred thousand:
@@ -64,6 +65,7 @@ export function identityOf<C extends object>(
     alg,
     header: context.interned.headers.get(token.slice(0, token.indexOf('.')), () => Object.freeze(decoded.header)),
     source: 'jwt' as const,
+    confirmation: confirmationOf(claims.cnf, options.realm),
     [KEY_ID]: key.id,
   };
   // The raw token, for forwarding downstream and requireActive(): not enumerable, so JSON, spreads and loggers never show it.
