@@ -37,6 +37,13 @@ export type AuthErrorReason =
   | 'claim_invalid'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
+  // Service to service: the route's delegation, token-kind or workload requirement (403 insufficient_scope).
+  | 'actor_not_allowed'
+  | 'token_kind_not_allowed'
+  | 'client_not_allowed'
+  | 'workload_not_allowed'
+  // The route needs a workload token beside the user's, and none came (401, no error code).
+  | 'workload_missing'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
   | 'key_source_unavailable';
 
@@ -73,6 +80,11 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
+  actor_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The acting party is not allowed on this route' },
+  token_kind_not_allowed: { status: 403, code: 'insufficient_scope', description: 'This route needs another kind of token (user or client)' },
+  client_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The client is not allowed on this route' },
+  workload_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The calling workload is not allowed on this route' },
+  workload_missing: { status: 401, code: undefined, description: 'Workload authentication required' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
 };
 

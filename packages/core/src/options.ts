@@ -7,6 +7,8 @@ import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
+import { normalizeTokenKind, type NormalizedTokenKind, type TokenKindOption } from './token/kind.js';
+import { normalizeTrustDomain } from './token/spiffe-id.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -96,6 +98,12 @@ export interface VerifierOptions {
   logger?: AuthLogger;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
   onEvent?: (event: KeySourceEvent) => void;
+  /** Tells client tokens from user tokens (`identity.kind`) beyond the built-in rules. Default: the built-in rules only. */
+  tokenKind?: TokenKindOption;
+  /** The JWK `use` a key must have to verify tokens. Default `'sig'` (a key without `use` is accepted too). SPIFFE bundles: `'jwt-svid'`. */
+  keyUse?: string;
+  /** A SPIFFE trust domain: `sub` must be a workload SPIFFE ID in it, and becomes `identity.workload`. Off by default. */
+  trustDomain?: string;
 }
 
 /** Options after validation: every default applied, every list a Set or array, every duration in seconds. */
@@ -118,6 +126,9 @@ export interface NormalizedOptions {
   verifyInThreadPool: boolean;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
+  tokenKind: NormalizedTokenKind;
+  keyUse: string;
+  trustDomain: string | undefined;
 }
 
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -192,6 +203,9 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     verifyInThreadPool: options.verifyInThreadPool === true,
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
+    tokenKind: normalizeTokenKind(options.tokenKind),
+    keyUse: options.keyUse === undefined ? 'sig' : nonEmptyStrings('keyUse', options.keyUse)[0] as string,
+    trustDomain: options.trustDomain === undefined ? undefined : normalizeTrustDomain(options.trustDomain),
   };
 }
 

@@ -26,7 +26,7 @@ export function immediateVerifyOf<C extends object>(verifier: Verifier<C>): Imme
 }
 
 function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions): KeySource {
-  const common = { issuer: entry.issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent };
+  const common = { issuer: entry.issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent, keyUse: options.keyUse };
   if (entry.jwks !== undefined) return new StaticKeySource(entry.jwks, common);
   return new RemoteKeySource({
     ...common,

@@ -26,6 +26,8 @@ declare global {
        * `optional: true`, `undefined` where no `jwtAuth` ran.
        */
       auth?: Identity<AuthClaims> | null;
+      /** The calling workload's identity, after a `jwtAuth` given the `workload` option; `undefined` elsewhere. */
+      workload?: Identity<object>;
     }
   }
 }
@@ -33,8 +35,11 @@ declare global {
 export { jwtAuth } from './jwt-auth.js';
 export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-auth.js';
 export { requireScope, requireAnyScope } from './require-scope.js';
+export { requireActor, requireDirectCall, requireUser, requireClient, requireWorkload } from './require-caller.js';
 // For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
 export { guardMiddleware } from './guard.js';
 // Re-exported so an app needs only this package: error handlers (passErrors) and shared verifiers.
 export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier, identityGuard } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
+export { createTokenExchange, TokenExchangeError, spiffe } from '@authgate/core';
+export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';

@@ -1,7 +1,12 @@
 import {
   AuthConfigError,
   createRequestAuthenticator,
+  createWorkloadAuthenticator,
+  resolveTokenExchange,
   resolveVerifier,
+  type TokenExchange,
+  type TokenExchangeOptions,
+  type WorkloadOptions,
   type Identity,
   type TokenLocations,
   type Verifier,
@@ -19,6 +24,10 @@ export interface AdapterOptions {
   tokenLocations?: TokenLocations;
   /** Hand the `AuthError` to `next(err)` for your error handler instead of answering. */
   passErrors?: boolean;
+  /** A `createTokenExchange(...)` client (or its options): gives `req.auth.exchange({ audience, scope })`. */
+  tokenExchange?: TokenExchange | TokenExchangeOptions;
+  /** Also require a workload token (`x-workload-token` by default), verified with these options, as `req.workload`. */
+  workload?: WorkloadOptions;
 }
 
 type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
@@ -42,9 +51,10 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   if (options === null || typeof options !== 'object') {
     throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier }');
   }
-  const { optional, tokenLocations, passErrors, verifier: given, ...verifierOptions } = options;
+  const { optional, tokenLocations, passErrors, verifier: given, tokenExchange, workload: workloadOptions, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
-  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
+  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations, tokenExchange: resolveTokenExchange(tokenExchange) });
+  const workload = createWorkloadAuthenticator(workloadOptions);
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
 
   // An answer known at once (a cached token, or a key already held) goes on synchronously: next() right away, no
@@ -52,10 +62,22 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   // Express 4 ignores a rejected promise from a middleware.
   function authenticateRequest(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     (req as RequestWithContext)[AUTH_CONTEXT] = context;
+    if (workload !== undefined) return withWorkload(req, res, next);
     const result = authenticate(req);
     if (result instanceof Promise) return settle(result, req, res, next);
     req.auth = result as Identity<AuthClaims>;
     next();
+  }
+
+  /** The workload first (who calls), then the user (on whose behalf): each refusal names its own realm. */
+  async function withWorkload(req: Request, res: Response, next: NextFunction): Promise<void> {
+    try {
+      req.workload = await (workload as NonNullable<typeof workload>).authenticate(req);
+    } catch (error) {
+      refuse(error, req, res, next, context);
+      return;
+    }
+    return settle(Promise.resolve(authenticate(req)), req, res, next);
   }
 
   async function settle(pending: Promise<Identity<C> | null>, req: Request, res: Response, next: NextFunction): Promise<void> {

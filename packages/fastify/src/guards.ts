@@ -1,4 +1,15 @@
-import { createScopeGuard, isAuthError, type Guard } from '@authgate/core';
+import {
+  createScopeGuard,
+  isAuthError,
+  requireActorGuard,
+  requireClientGuard,
+  requireDirectCallGuard,
+  requireUserGuard,
+  requireWorkloadGuard,
+  type ActorMatch,
+  type ActorPredicate,
+  type Guard,
+} from '@authgate/core';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { kAuthChecked, refuseThrough, type CheckedRequest } from './refuse.js';
 
@@ -28,4 +39,9 @@ export function guardHook(guard: Guard<FastifyRequest>, realm: string): preHandl
 export function decorateGuards(fastify: FastifyInstance, realm: string): void {
   fastify.decorate('requireScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'all', realm), realm));
   fastify.decorate('requireAnyScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'any', realm), realm));
+  fastify.decorate('requireActor', (requirement: ActorPredicate<FastifyRequest> | ActorMatch) => guardHook(requireActorGuard(requirement, realm), realm));
+  fastify.decorate('requireDirectCall', () => guardHook(requireDirectCallGuard(realm), realm));
+  fastify.decorate('requireUser', () => guardHook(requireUserGuard(realm), realm));
+  fastify.decorate('requireClient', (...clientIds: string[]) => guardHook(requireClientGuard(clientIds, realm), realm));
+  fastify.decorate('requireWorkload', (...spiffeIds: string[]) => guardHook(requireWorkloadGuard(spiffeIds, realm), realm));
 }

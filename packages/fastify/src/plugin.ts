@@ -1,6 +1,8 @@
 import {
   AuthConfigError,
   createRequestAuthenticator,
+  createWorkloadAuthenticator,
+  resolveTokenExchange,
   resolveVerifier,
   type Identity,
   type RequestAuthenticator,
@@ -35,10 +37,12 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
     );
   }
   if (options === null || typeof options !== 'object') throw new AuthConfigError('@authgate/fastify: options are required');
-  const { optional: optionalByDefault, tokenLocations, verifier: given, ...verifierOptions } = options;
+  const { optional: optionalByDefault, tokenLocations, verifier: given, tokenExchange: exchangeOption, workload: workloadOptions, ...verifierOptions } = options;
   const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', { logger: fastify.log });
-  const required = createRequestAuthenticator(verifier, { tokenLocations });
-  const optional = createRequestAuthenticator(verifier, { tokenLocations, optional: true });
+  const tokenExchange = resolveTokenExchange(exchangeOption);
+  const required = createRequestAuthenticator(verifier, { tokenLocations, tokenExchange });
+  const optional = createRequestAuthenticator(verifier, { tokenLocations, optional: true, tokenExchange });
+  const workload = createWorkloadAuthenticator(workloadOptions === undefined ? undefined : { logger: fastify.log, ...workloadOptions });
   const byDefault = optionalByDefault === true ? optional : required;
   // Anything but an explicit 'optional' (or no opinion under `optional: true`) demands a token: fail closed.
   const authenticatorFor = (mode: RouteAuth | undefined): RequestAuthenticator<AuthClaims> | null =>
@@ -69,6 +73,16 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
       done();
       return;
     }
+    // The workload first (who calls), then the user (on whose behalf).
+    if (workload !== undefined) {
+      workload.authenticate(requestLike(request))
+        .then((caller) => {
+          request.workload = caller;
+          return authenticator(requestLike(request));
+        })
+        .then((identity) => accept(request, identity, done), (error: unknown) => refuseThrough(request, reply, done, error));
+      return;
+    }
     const result = authenticator(requestLike(request));
     if (result instanceof Promise) {
       result.then(
@@ -87,6 +101,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   }
 
   fastify.decorateRequest('auth', null);
+  fastify.decorateRequest('workload', null);
   fastify.decorateRequest(kAuthChecked, false);
   fastify.decorate('authVerifier', verifier);
   decorateGuards(fastify, verifier.realm);
@@ -107,6 +122,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   if (tokenLocations?.body !== undefined && tokenLocations.body !== false) fastify.addHook('preValidation', authenticate);
   else fastify.addHook('onRequest', authenticate);
   if (owned) fastify.addHook('onClose', async () => verifier.close());
+  if (workload !== undefined) fastify.addHook('onClose', async () => workload.verifier.close());
 };
 
 /**

@@ -3,6 +3,8 @@ import { extractBearer } from './bearer.js';
 import type { Identity } from '../identity.js';
 import type { Verifier } from '../verifier-types.js';
 import { immediateVerifyOf } from '../verifier.js';
+import { withExchange } from '../exchange/bind.js';
+import type { TokenExchange } from '../exchange/types.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {
@@ -34,6 +36,8 @@ export interface RequestAuthOptions {
   /** Let requests without any credentials through as anonymous (`auth` stays null). A bad token is still refused. */
   optional?: boolean;
   tokenLocations?: TokenLocations;
+  /** Gives each identity `exchange(...)`, bound to the request's own token (see `createTokenExchange`). */
+  tokenExchange?: TokenExchange;
 }
 
 const ANONYMOUS: Promise<null> = Promise.resolve(null);
@@ -158,7 +162,9 @@ export function createRequestAuthenticator<C extends object>(
   // throws a refusal, caught below): a stand-in's answer (a thenable, say) taken for an identity would let the
   // request through, so a stand-in's answers always go through Promise.resolve.
   const verifyNow = immediateVerifyOf(verifier);
-  const cached = headerOnly && verifyNow !== undefined && verifier.cached !== undefined ? verifier.cached.bind(verifier) : undefined;
+  const exchanger = options.tokenExchange;
+  // With token exchange each identity is bound to its own token, so the token is always read (no cache-only path).
+  const cached = headerOnly && exchanger === undefined && verifyNow !== undefined && verifier.cached !== undefined ? verifier.cached.bind(verifier) : undefined;
   // Not an async function: an answer known at once comes back as is, with no promise and no microtask hop.
   // Failures still come back as a rejected promise, never as a throw.
   return (request) => {
@@ -170,7 +176,10 @@ export function createRequestAuthenticator<C extends object>(
       }
       const token = readRequestToken(request, locations, realm);
       // Promise.resolve: a stand-in verifier may answer with a value or another library's promise.
-      if (token !== undefined) return verifyNow !== undefined ? verifyNow(token) : Promise.resolve(verifier.verify(token));
+      if (token !== undefined) {
+        const answer = verifyNow !== undefined ? verifyNow(token) : Promise.resolve(verifier.verify(token));
+        return exchanger === undefined ? answer : withExchange(answer, token, exchanger);
+      }
     } catch (error) {
       return Promise.reject(error);
     }

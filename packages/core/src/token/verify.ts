@@ -8,6 +8,9 @@ import { canonicalTyp } from './typ.js';
 import { readScopes } from '../guards/scopes.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './decode.js';
+import { parseActor } from './actor.js';
+import { tokenKindOf } from './kind.js';
+import { workloadOf } from './spiffe-id.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
 export interface VerifiedToken<C extends object> {
@@ -101,7 +104,8 @@ export function verifyAccessToken<C extends object>(
   checkClaimTypes(payload, realm);
 
   const issuer = payload.iss as string | undefined;
-  if (issuer === undefined) throw new AuthError('claim_missing', { realm, detail: 'iss' });
+  // With `issuer: null` a token may name none (JWT-SVIDs need no iss): the one configured key source decides.
+  if (issuer === undefined && options.issuerAllowlist !== null) throw new AuthError('claim_missing', { realm, detail: 'iss' });
   const source = context.sourceFor(issuer);
   if (source === undefined) throw new AuthError('issuer_not_allowed', { realm, detail: 'iss is not configured' });
 
@@ -145,15 +149,23 @@ function identityOf<C extends object>(
   checkClaims(payload, options, Math.floor(context.now() / 1000));
   const claims = payload as RegisteredClaims;
   const aud = claims.aud;
+  const actor = parseActor(claims.act, 'act', options.realm);
+  const mayAct = parseActor(claims.may_act, 'may_act', options.realm);
+  const workload = options.trustDomain === undefined ? undefined : workloadOf(claims, options.trustDomain, options.realm);
   const identity: Identity<C> = Object.freeze({
     subject: claims.sub,
-    issuer: claims.iss,
+    // '' only under `issuer: null` for a token that names no iss (a JWT-SVID).
+    issuer: claims.iss ?? '',
     audience: Object.freeze(aud === undefined ? [] : typeof aud === 'string' ? [aud] : [...aud]),
     scopes: readScopes(claims, options.scopeClaims),
     claims: Object.freeze(claims) as Identity<C>['claims'],
     expiresAt: new Date(claims.exp * 1000),
     kid,
     alg,
+    kind: tokenKindOf(claims, options.tokenKind),
+    ...(actor === undefined ? {} : { actor }),
+    ...(mayAct === undefined ? {} : { mayAct }),
+    ...(workload === undefined ? {} : { workload }),
   });
   return { identity, keyId: key.id };
 }
