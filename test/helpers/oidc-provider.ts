@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Configuration, ResourceServer } from 'oidc-provider';
+import type { ClientMetadata, Configuration, default as ProviderClass, errors as ProviderErrors, ResourceServer } from 'oidc-provider';
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA' | 'Ed25519';
 
@@ -53,6 +53,12 @@ export interface StartProviderOptions {
   resources: Record<string, ResourceDefinition>;
   /** The confidential client allowed the client credentials grant. Defaults `orders-batch` / a random secret. */
   client?: { id: string; secret: string };
+  /** More clients (e.g. services allowed a grant registered in `configure`). */
+  clients?: ClientMetadata[];
+  /** Claims added to every token the provider issues (oidc-provider's `extraTokenClaims`). */
+  extraTokenClaims?: Configuration['extraTokenClaims'];
+  /** Runs once the provider exists, before it serves: register extra grants here (`provider.registerGrantType`). */
+  configure?: (provider: ProviderClass, errors: typeof ProviderErrors) => void;
 }
 
 export interface TokenRequest {
@@ -158,6 +164,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           // makes the client invalid on a provider without an RSA key.
           id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
         },
+        ...(options.clients ?? []).map((metadata): ClientMetadata => ({ id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg, ...metadata })),
       ],
       features: {
         devInteractions: { enabled: false },
@@ -180,6 +187,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           },
         },
       },
+      ...(options.extraTokenClaims === undefined ? {} : { extraTokenClaims: options.extraTokenClaims }),
       formats: {
         customizers: {
           jwt: (_ctx, token, parts) => {
@@ -192,6 +200,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
       },
     };
     const provider = new Provider(issuer, configuration);
+    options.configure?.(provider, errors);
     const callback = provider.callback();
     // Mounted the way connect/express mount apps: the prefix is stripped from req.url and kept in req.originalUrl,
     // from which oidc-provider builds its endpoint URLs.
