@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthConfigError, createTokenExchange, TokenExchangeError, TOKEN_TYPE } from '@authgate/core';
+import { AuthConfigError, createRequestAuthenticator, createTokenExchange, createVerifier, TokenExchangeError, TOKEN_TYPE } from '@authgate/core';
+import { AUDIENCE, ISSUER, makeKey, sign } from './helpers/keys.js';
 import { sendJson, startTestServer, type TestServer } from './remote-helpers.js';
 
 /** The token endpoint as the exchanging client sees it: what it sends, and how it reads each kind of answer. */
@@ -122,5 +123,26 @@ describe('createTokenExchange: the request and the answer', () => {
     expect(() => client({ mode: 'impersonate' })).toThrow(/tokenExchange.mode/);
     await expect(client().exchange('', { audience: 'b' })).rejects.toThrow(AuthConfigError);
     await expect(client().exchange('t', {})).rejects.toThrow(/audience or resource/);
+  });
+});
+
+describe('the request authenticator with tokenExchange', () => {
+  it("binds exchange() to the request's own token; the identity keeps its members and never shows the token", async () => {
+    answer = ok();
+    received.length = 0;
+    const key = await makeKey('ES256');
+    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [key.publicJwk] } });
+    const authenticate = createRequestAuthenticator(verifier, { tokenExchange: client() });
+    const token = await sign(key, { sub: 'alice' });
+    for (let round = 0; round < 3; round += 1) {
+      const identity = await authenticate({ headers: { authorization: `Bearer ${token}` } });
+      expect(identity?.subject).toBe('alice');
+      expect(identity?.expiresAt).toBeInstanceOf(Date);
+      expect(JSON.stringify(identity)).not.toContain(token.split('.')[2]);
+      expect((await identity!.exchange!({ audience: 'b' })).accessToken).toBe('downstream-1');
+    }
+    expect(received.map((entry) => entry.form.get('subject_token'))).toEqual([token]);
+    const plain = await createRequestAuthenticator(verifier)({ headers: { authorization: `Bearer ${token}` } });
+    expect(plain?.exchange).toBeUndefined();
   });
 });

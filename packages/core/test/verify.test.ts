@@ -406,3 +406,33 @@ describe('verify: signatures on the thread pool (verifyInThreadPool)', () => {
     expect(await settledAfterMicrotasks(pooled)).toBe(false);
   });
 });
+
+describe('identities built to be cached by the hundred thousand', () => {
+  it('share equal scope and audience lists and claim strings, and keep expiresAt and JSON as before', async () => {
+    const shared = verifierWith();
+    const key = keys.ES256 as TestKey;
+    const first = await shared.verify(await sign(key, { scope: 'a b', client_id: 'c1' }));
+    const second = await shared.verify(await sign(key, { scope: 'a b', client_id: 'c1' }));
+    const other = await shared.verify(await sign(key, { scope: 'a c', client_id: 'c1' }));
+    expect(second.claims).not.toBe(first.claims);
+    expect(second.scopes).toBe(first.scopes);
+    expect(second.audience).toBe(first.audience);
+    expect(other.scopes).toEqual(['a', 'c']);
+    expect(first.scopes).toEqual(['a', 'b']);
+    expect(first.expiresAt).toBeInstanceOf(Date);
+    expect(first.expiresAt.getTime()).toBe(first.claims.exp * 1000);
+    const json = JSON.parse(JSON.stringify(first)) as Record<string, unknown>;
+    expect(json.expiresAt).toBe(first.expiresAt.toISOString());
+    expect(json.subject).toBe(first.subject);
+    expect(Object.keys(first)).not.toContain('expiresAt');
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('a scope string and a scope array never share a list (separate tables)', async () => {
+    const shared = verifierWith();
+    const asString = await shared.verify(await sign(keys.ES256 as TestKey, { scope: 'x y' }));
+    const asArray = await shared.verify(await sign(keys.ES256 as TestKey, { scp: ['x y'] }));
+    expect(asString.scopes).toEqual(['x', 'y']);
+    expect(asArray.scopes).toEqual(['x y']);
+  });
+});

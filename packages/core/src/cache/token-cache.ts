@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Doorkeeper } from './doorkeeper.js';
 import type { Identity } from '../identity.js';
+import { KEY_ID } from '../token/identity.js';
 
 const HOT_ENTRIES = 1024;
 
@@ -11,14 +12,9 @@ export interface CacheLookup {
   cacheKey: string | undefined;
 }
 
-interface CachedIdentity {
-  identity: Identity<object>;
-  /** The key that verified it: withdrawn keys take their tokens with them. */
-  keyId: string;
-  exp: number;
-  nbf: number | undefined;
-  iat: number | undefined;
-}
+// The identity is the whole entry (no wrapper: ~60 bytes less per entry): its time claims are read from its claims,
+// and the key that verified it from a symbol property the pipeline sets (see token/verify.ts).
+type CachedIdentity = Identity<object> & { readonly [KEY_ID]?: string };
 
 interface HotEntry {
   token: string;
@@ -72,7 +68,7 @@ export class TokenCache {
     const key = hotKey(token);
     const hot = this.hot.get(key);
     if (hot === undefined || hot.token !== token) return undefined;
-    if (this.isCurrent(hot.cached, nowSeconds)) return hot.cached.identity;
+    if (this.isCurrent(hot.cached, nowSeconds)) return hot.cached;
     this.hot.delete(key);
     return undefined;
   }
@@ -95,19 +91,20 @@ export class TokenCache {
     // Generational, like the doorkeeper: a full hot map is dropped wholesale rather than tracked per entry.
     if (this.hot.size >= HOT_ENTRIES) this.hot.clear();
     this.hot.set(hotKey(token), { token, cached: entry });
-    return { identity: entry.identity, cacheKey };
+    return { identity: entry, cacheKey };
   }
 
   private isCurrent(entry: CachedIdentity, nowSeconds: number): boolean {
     const { clockTolerance, maxTokenAge } = this.rules;
-    if (entry.exp <= nowSeconds - clockTolerance) return false;
-    if (entry.nbf !== undefined && entry.nbf > nowSeconds + clockTolerance) return false;
-    return maxTokenAge === undefined || entry.iat === undefined || nowSeconds - entry.iat - clockTolerance <= maxTokenAge;
+    const { exp, nbf, iat } = entry.claims;
+    if (exp <= nowSeconds - clockTolerance) return false;
+    if (nbf !== undefined && nbf > nowSeconds + clockTolerance) return false;
+    return maxTokenAge === undefined || iat === undefined || nowSeconds - iat - clockTolerance <= maxTokenAge;
   }
 
-  set(cacheKey: string, identity: Identity<object>, keyId: string): void {
-    const { exp, nbf, iat } = identity.claims;
-    this.entries.set(cacheKey, { identity, keyId, exp, nbf, iat });
+  /** Stores a verified identity (its `KEY_ID` names the key that verified it: see `evictKeys`). */
+  set(cacheKey: string, identity: Identity<object>): void {
+    this.entries.set(cacheKey, identity);
   }
 
   /** Forgets every token verified by one of these keys (a refresh no longer lists them). */
@@ -116,7 +113,7 @@ export class TokenCache {
     this.hot.clear();
     let evicted = 0;
     for (const [cacheKey, entry] of this.entries.entries()) {
-      if (withdrawn.has(entry.keyId)) {
+      if (entry[KEY_ID] !== undefined && withdrawn.has(entry[KEY_ID])) {
         this.entries.delete(cacheKey);
         evicted += 1;
       }

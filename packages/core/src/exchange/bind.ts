@@ -12,7 +12,11 @@ export function withExchange<C extends object>(
   token: string,
   exchanger: TokenExchange,
 ): Identity<C> | Promise<Identity<C>> {
-  const bind = (identity: Identity<C>): Identity<C> => Object.freeze({ ...identity, exchange: (request: ExchangeRequest) => exchanger.exchange(token, request) });
+  // Same prototype as the verified identity (its derived members, e.g. expiresAt, keep working).
+  const bind = (identity: Identity<C>): Identity<C> =>
+    Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(identity) as object) as object, identity, {
+      exchange: (request: ExchangeRequest) => exchanger.exchange(token, request),
+    })) as Identity<C>;
   return answer instanceof Promise ? answer.then(bind) : bind(answer);
 }
 

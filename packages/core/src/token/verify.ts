@@ -1,16 +1,14 @@
 import type { Algorithm } from '../keys/algorithms.js';
 import { checkClaims } from './claims.js';
 import { AuthError } from '../errors.js';
-import type { Identity, RegisteredClaims } from '../identity.js';
 import type { KeySource, VerificationKey } from '../keys/key-source.js';
 import type { NormalizedOptions } from '../options.js';
 import { canonicalTyp } from './typ.js';
-import { readScopes } from '../guards/scopes.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './decode.js';
-import { parseActor } from './actor.js';
-import { tokenKindOf } from './kind.js';
-import { workloadOf } from './spiffe-id.js';
+import type { InternTables } from '../cache/intern.js';
+import { identityOf } from './identity.js';
+import type { Identity } from '../identity.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
 export interface VerifiedToken<C extends object> {
@@ -31,6 +29,8 @@ function clip(value: unknown): string | undefined {
 
 export interface TokenVerifierContext {
   options: NormalizedOptions;
+  /** Shared frozen lists for identities (see cache/intern.ts). */
+  interned: InternTables;
   /** The key source for a token's `iss`, or undefined when that issuer is not trusted. */
   sourceFor(issuer: string | undefined): KeySource | undefined;
   now(): number;
@@ -129,43 +129,21 @@ function checkSigned<C extends object>(
   if (context.options.verifyInThreadPool) {
     return verifySignatureInPool(alg, key.key, signingInput, signature).then((valid) => {
       if (!valid) throw new AuthError('signature_invalid', { realm });
-      return identityOf<C>(decoded, alg, kid, key, context);
+      return acceptClaims<C>(decoded, alg, kid, key, context);
     });
   }
   if (!verifySignature(alg, key.key, signingInput, signature)) throw new AuthError('signature_invalid', { realm });
-  return identityOf<C>(decoded, alg, kid, key, context);
+  return acceptClaims<C>(decoded, alg, kid, key, context);
 }
 
 /** After the signature: the claim rules, then the identity handed to the application. */
-function identityOf<C extends object>(
+function acceptClaims<C extends object>(
   decoded: DecodedToken,
   alg: Algorithm,
   kid: string | undefined,
   key: VerificationKey,
   context: TokenVerifierContext,
 ): VerifiedToken<C> {
-  const { options } = context;
-  const { payload } = decoded;
-  checkClaims(payload, options, Math.floor(context.now() / 1000));
-  const claims = payload as RegisteredClaims;
-  const aud = claims.aud;
-  const actor = parseActor(claims.act, 'act', options.realm);
-  const mayAct = parseActor(claims.may_act, 'may_act', options.realm);
-  const workload = options.trustDomain === undefined ? undefined : workloadOf(claims, options.trustDomain, options.realm);
-  const identity: Identity<C> = Object.freeze({
-    subject: claims.sub,
-    // '' only under `issuer: null` for a token that names no iss (a JWT-SVID).
-    issuer: claims.iss ?? '',
-    audience: Object.freeze(aud === undefined ? [] : typeof aud === 'string' ? [aud] : [...aud]),
-    scopes: readScopes(claims, options.scopeClaims),
-    claims: Object.freeze(claims) as Identity<C>['claims'],
-    expiresAt: new Date(claims.exp * 1000),
-    kid,
-    alg,
-    kind: tokenKindOf(claims, options.tokenKind),
-    ...(actor === undefined ? {} : { actor }),
-    ...(mayAct === undefined ? {} : { mayAct }),
-    ...(workload === undefined ? {} : { workload }),
-  });
-  return { identity, keyId: key.id };
+  checkClaims(decoded.payload, context.options, Math.floor(context.now() / 1000));
+  return identityOf<C>(decoded, alg, kid, key, context);
 }
