@@ -8,9 +8,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spiffe, type Identity, type WorkloadOptions } from '@authgate/core';
+import { spiffe, type Algorithm, type Identity, type WorkloadOptions } from '@authgate/core';
 import { jwtAuth as expressAuth, requireClient, requireUser, requireWorkload } from '@authgate/express';
 import fastifyAuth from '@authgate/fastify';
 import { createTestIssuer, type TestIssuer } from '@authgate/testing';
@@ -43,13 +43,13 @@ beforeAll(async () => {
 });
 afterAll(() => issuer?.close());
 
-const userOptions = () => ({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'] as const, jwksUri: issuer.jwksUri });
+const userOptions = () => ({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'] as Algorithm[], jwksUri: issuer.jwksUri });
 const describeCaller = (user: Identity<object> | null | undefined, caller: Identity<object> | null | undefined) =>
   ({ user: user?.subject, kind: user?.kind, workload: caller?.workload });
 
 async function expressApp(): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
-  app.use(expressAuth({ ...userOptions(), algorithms: ['RS256'], workload }));
+  app.use(expressAuth({ ...userOptions(), workload }));
   app.get('/orders', requireWorkload(CHECKOUT), requireUser(), (req, res) => void res.json(describeCaller(req.auth, req.workload)));
   app.get('/any-workload', requireWorkload(), (req, res) => void res.json(describeCaller(req.auth, req.workload)));
   app.get('/batch', requireClient('batch-job'), (req, res) => void res.json(describeCaller(req.auth, req.workload)));
@@ -66,7 +66,7 @@ async function expressApp(): Promise<{ url: string; close(): Promise<void> }> {
 
 async function fastifyApp(): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify();
-  await app.register(fastifyAuth, { ...userOptions(), algorithms: ['RS256'], workload });
+  await app.register(fastifyAuth, { ...userOptions(), workload });
   app.get('/orders', { preHandler: [app.requireWorkload(CHECKOUT), app.requireUser()] }, async (request) => describeCaller(request.auth, request.workload));
   app.get('/any-workload', { preHandler: app.requireWorkload() }, async (request) => describeCaller(request.auth, request.workload));
   app.get('/batch', { preHandler: app.requireClient('batch-job') }, async (request) => describeCaller(request.auth, request.workload));
