@@ -9,6 +9,7 @@ import { MODES, type ContenderResult, type FrameworkRatios, type HttpResults, ty
 import { pairedRatio, summarize } from './lib/rounds.js';
 import { pinningPlan, pinThisProcess, startServer, type RunningServer, type ServerEnv } from './lib/server-process.js';
 import { mintBadTokens, mintTokens } from './lib/tokens.js';
+import { runExtras } from './extras.js';
 
 function selected(): Contender[] {
   const available = CONTENDERS.filter((contender) => config.extra || contender.extra !== true);
@@ -36,6 +37,7 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
     const authgate = group.find((contender) => contender.role === 'authgate');
     const baseline = group.find((contender) => contender.role === 'baseline');
     const reference = group.find((contender) => contender.role === 'reference');
+    const hook = group.find((contender) => contender.role === 'hook');
     if (authgate === undefined) continue;
     for (const mode of MODES) {
       const ours = authgate.modes[mode];
@@ -63,7 +65,13 @@ export function computeRatios(contenders: readonly ContenderResult[]): Framework
         authgateVsBestPeer: peerRatios.length === 0 ? Number.NaN : Math.min(...peerRatios),
         referenceVsBestPeer: limit === undefined || bestPeerMode === undefined ? undefined : pairedRatio(limit, bestPeerMode),
         authgateVsReference: limit === undefined ? undefined : pairedRatio(ours, limit),
-        byCpu: { authgateVsNoAuth: cpuPerRequest(base) / cpuPerRequest(ours), authgateVsPeer: cpuVsPeer },
+        hookVsNoAuth: hook?.modes[mode] === undefined || base === undefined ? undefined : cpuPerRequest(base) / cpuPerRequest(hook.modes[mode]),
+        byCpu: {
+          authgateVsNoAuth: cpuPerRequest(base) / cpuPerRequest(ours),
+          authgateVsPeer: cpuVsPeer,
+          authgateVsReference: cpuPerRequest(limit) / cpuPerRequest(ours),
+          authgateVsBestPeer: Math.min(...Object.values(cpuVsPeer)),
+        },
       });
     }
   }
@@ -143,6 +151,7 @@ export async function runHttpBench(log: (line: string) => void): Promise<HttpRes
       const group = chosen.filter((contender) => contender.framework === framework);
       if (group.length > 0) contenders.push(...(await measureFramework(group, env, tokens, bad, pins, log)));
     }
+    const extras = config.skip.has('extras') || config.only.length > 0 ? undefined : await runExtras(env, tokens, pins, log);
     return {
       settings: {
         connections: config.connections,
@@ -154,6 +163,7 @@ export async function runHttpBench(log: (line: string) => void): Promise<HttpRes
       },
       contenders,
       ratios: computeRatios(contenders),
+      ...(extras === undefined ? {} : { extras }),
     };
   } finally {
     await issuer.close();

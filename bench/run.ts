@@ -1,9 +1,10 @@
 /**
  * pnpm bench: the whole benchmark in one run, printed side by side and written to results/latest.json.
  *   1. core micro-benchmark (core.ts, own process)   2. memory per cached identity (memory.ts, own process)
- *   3. HTTP throughput of every contender (http.ts: one server process each, pinned to its own CPU)
+ *   3. HTTP throughput of every contender (http.ts: one server process each, pinned to its own CPU), then latency at a
+ *      fixed rate and scaling with cores (extras.ts)   4. how cost grows with tokens and keys (scaling.ts, own process)
  * Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_TOKENS, BENCH_CORE_MS, BENCH_PIN=0,
- * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http, BENCH_QUIET_WAIT (see README.md).
+ * BENCH_ONLY=<id part>, BENCH_SKIP=core,memory,http,extras,scaling, BENCH_QUIET_WAIT (see README.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { runChildScript } from './lib/child.js';
 import { config } from './lib/config.js';
 import { waitForQuiet } from './lib/noise.js';
-import { evaluateTargets, formatCore, formatHttp, formatMemory, formatTargets } from './lib/report.js';
-import type { CoreResults, HttpResults, MemoryResults } from './lib/results.js';
+import { evaluateTargets, formatCore, formatExtras, formatHttp, formatMemory, formatScaling, formatTargets } from './lib/report.js';
+import type { CoreResults, HttpResults, MemoryResults, ScalingResults } from './lib/results.js';
 import { runHttpBench } from './http.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -43,18 +44,23 @@ async function main(): Promise<void> {
   let core: CoreResults | undefined;
   let memory: MemoryResults | undefined;
   let http: HttpResults | undefined;
+  let scaling: ScalingResults | undefined;
   if (!config.skip.has('core')) {
-    log('\n[1/3] core micro-benchmark');
+    log('\n[1/4] core micro-benchmark');
     if (config.quietWait > 0) await waitForQuiet(log, config.quietWait);
     core = await runChildScript<CoreResults>('core.ts');
   }
   if (!config.skip.has('memory')) {
-    log('\n[2/3] memory per cached identity');
+    log('\n[2/4] memory per cached identity');
     memory = await runChildScript<MemoryResults>('memory.ts', ['--expose-gc']);
   }
   if (!config.skip.has('http')) {
-    log('\n[3/3] HTTP throughput');
+    log('\n[3/4] HTTP throughput');
     http = await runHttpBench(log);
+  }
+  if (!config.skip.has('scaling')) {
+    log('\n[4/4] how cost grows with tokens and keys');
+    scaling = await runChildScript<ScalingResults>('scaling.ts', ['--expose-gc']);
   }
 
   const targets = evaluateTargets(http, core, memory);
@@ -62,12 +68,14 @@ async function main(): Promise<void> {
   if (http !== undefined) log(`${formatHttp(http)}\n`);
   if (core !== undefined) log(`${formatCore(core)}\n`);
   if (memory !== undefined) log(`${formatMemory(memory)}\n`);
+  if (http?.extras !== undefined) log(`${formatExtras(http.extras)}\n`);
+  if (scaling !== undefined) log(`${formatScaling(scaling)}\n`);
   log(formatTargets(targets, http));
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}latest.json`;
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
   log(`\nwritten: ${file} (${seconds.toFixed(0)} s)`);
 }
 

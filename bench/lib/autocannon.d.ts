@@ -23,6 +23,8 @@ declare module 'autocannon' {
     pipelining?: number;
     headers?: Record<string, string>;
     requests?: Array<{ setupRequest?: (request: RawRequest, context: object) => RawRequest }>;
+    /** Requests per second across all connections. */
+    overallRate?: number;
   }
   interface Result {
     requests: Histogram;

@@ -1,7 +1,10 @@
 /** Who runs in the HTTP benchmark. Each id is a file in servers/; `role` says how it enters the ratios. */
 export type Framework = 'express' | 'fastify';
-/** `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale. */
-export type Role = 'baseline' | 'authgate' | 'peer' | 'reference';
+/**
+ * `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale.
+ * `hook`: not a verifier (one hook or middleware that reads the header): the framework's price for any auth plugin.
+ */
+export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'hook';
 
 export interface Contender {
   id: string;
@@ -18,9 +21,11 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'express-oauth2-jwt-bearer', framework: 'express', label: 'express-oauth2-jwt-bearer', role: 'peer' },
   { id: 'express-aws-jwt-verify', framework: 'express', label: 'aws-jwt-verify (middleware)', role: 'peer' },
   { id: 'express-signature-only', framework: 'express', label: 'signature only (limit)', role: 'reference' },
+  { id: 'express-hook-only', framework: 'express', label: 'one middleware, no checks', role: 'hook' },
   { id: 'fastify-none', framework: 'fastify', label: 'no auth', role: 'baseline' },
   { id: 'fastify-authgate', framework: 'fastify', label: '@authgate/fastify', role: 'authgate' },
   { id: 'fastify-jwt-get-jwks', framework: 'fastify', label: '@fastify/jwt + get-jwks', role: 'peer' },
   { id: 'fastify-signature-only', framework: 'fastify', label: 'signature only (limit)', role: 'reference' },
+  { id: 'fastify-hook-only', framework: 'fastify', label: 'one hook, no checks', role: 'hook' },
   { id: 'fastify-jwt-get-jwks-tuned', framework: 'fastify', label: '@fastify/jwt + get-jwks, tuned', role: 'peer', extra: true },
 ];

@@ -9,6 +9,8 @@ export interface LoadOptions {
   duration: number;
   /** Our processes, load generator (this one) first, then the server: CPU time outside them counts as noise. */
   pids: readonly [number, number];
+  /** Requests per second across all connections (autocannon's overallRate); unset: as fast as the server answers. */
+  rate?: number;
   /** Called between warmup and measurement, and right after the measurement (e.g. to start and stop a profiler). */
   beforeMeasure?: () => Promise<void>;
   afterMeasure?: () => Promise<void>;
@@ -35,7 +37,7 @@ export interface LoadResult {
  * contender sees the same cyclic sequence: each token comes back only after every other token was sent once.
  */
 export async function runLoad(options: LoadOptions, tokens: readonly string[]): Promise<LoadResult> {
-  const base = { url: `${options.url}${ROUTE}`, connections: options.connections };
+  const base = { url: `${options.url}${ROUTE}`, connections: options.connections, ...(options.rate === undefined ? {} : { overallRate: options.rate }) };
   let request: Partial<Parameters<typeof autocannon>[0]>;
   if (tokens.length === 1) {
     request = { headers: { authorization: `Bearer ${tokens[0]}` } };

@@ -25,14 +25,17 @@ export interface FrameworkRatios {
   referenceVsBestPeer: number | undefined;
   /** authgate divided by the signature-only reference (at most ~1). */
   authgateVsReference: number | undefined;
+  /** By CPU per request: the one-hook reference vs no auth, the most any auth plugin can reach with a repeated token. */
+  hookVsNoAuth: number | undefined;
   /** The same ratios from server CPU time per request (other's µs / authgate's µs): robust to a busy machine. */
-  byCpu: { authgateVsNoAuth: number; authgateVsPeer: Record<string, number> };
+  byCpu: { authgateVsNoAuth: number; authgateVsPeer: Record<string, number>; authgateVsReference: number; authgateVsBestPeer: number };
 }
 
 export interface HttpResults {
   settings: { connections: number; warmup: number; duration: number; rounds: number; distinctTokens: number; pinned: string };
   contenders: ContenderResult[];
   ratios: FrameworkRatios[];
+  extras?: ExtrasResults;
 }
 
 export interface CoreRow {
@@ -71,4 +74,20 @@ export interface Target {
   name: string;
   met: boolean;
   detail: string;
+  /** The stretch goal, where the issue names one, and whether it was reached. */
+  stretch?: { name: string; met: boolean };
+}
+
+export interface ScalingResults {
+  /** Distinct tokens in rotation through one verifier with the default cache. */
+  tokens: Array<{ distinct: number; verifyPerSecond: number; hitRate: number; heapGrowthMb: number }>;
+  /** Keys in the JWKS, cache off. */
+  keys: Array<{ keys: number; verifyPerSecond: number }>;
+}
+
+export interface ExtrasResults {
+  /** p99 latencies (ms) at a fixed rate of half no-auth's peak. */
+  latency: Array<{ framework: Framework; rate: number; noAuthP99: number; cachedP99: number; verifyingP99: number }>;
+  /** Distinct tokens, nothing pinned: req/s ratios. */
+  cores: Array<{ framework: Framework; clusterVsOne: number; poolVsDefault: number }>;
 }

@@ -23,6 +23,8 @@ export interface StartOptions {
   nodeFlags?: string[];
   /** Pin the server to this CPU (taskset). */
   cpu?: number;
+  /** Extra environment for the server (e.g. BENCH_POOL=1). */
+  env?: Record<string, string>;
 }
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -56,6 +58,7 @@ export function startServer(id: string, env: ServerEnv, options: StartOptions = 
       BENCH_ISSUER: env.issuer,
       BENCH_JWKS_URI: env.jwksUri,
       BENCH_AUDIENCE: env.audience,
+      ...options.env,
     },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

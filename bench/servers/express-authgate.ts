@@ -3,7 +3,7 @@ import express from 'express';
 import { jwtAuth } from '@authgate/express';
 import { announce, bench, ordersBody } from './shared.js';
 
-const auth = jwtAuth({ issuer: bench.issuer, audience: bench.audience, algorithms: ['RS256'], jwksUri: bench.jwksUri });
+const auth = jwtAuth({ issuer: bench.issuer, audience: bench.audience, algorithms: ['RS256'], jwksUri: bench.jwksUri, ...bench.variant });
 await auth.verifier.ready();
 
 const app = express();

@@ -18,6 +18,8 @@ export const bench = {
   issuer: required('BENCH_ISSUER'),
   jwksUri: required('BENCH_JWKS_URI'),
   audience: required('BENCH_AUDIENCE'),
+  /** authgate servers only: the scaling section's variant (BENCH_POOL=1: signatures on the libuv pool). */
+  variant: process.env.BENCH_POOL === '1' ? { verifyInThreadPool: true } : {},
 };
 
 /** The one route, the same small JSON everywhere. */

@@ -35,6 +35,7 @@ export type AuthErrorReason =
   | 'audience_mismatch'
   | 'claim_missing'
   | 'claim_invalid'
+  | 'claim_mismatch'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
   // Service to service: the route's delegation, token-kind or workload requirement (403 insufficient_scope).
@@ -44,6 +45,9 @@ export type AuthErrorReason =
   | 'workload_not_allowed'
   // The route needs a workload token beside the user's, and none came (401, no error code).
   | 'workload_missing'
+  | 'insufficient_role'
+  | 'insufficient_claim'
+  | 'access_denied'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
   | 'key_source_unavailable';
 
@@ -79,12 +83,16 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   audience_mismatch: { status: 401, code: 'invalid_token', description: 'The token audience is not allowed' },
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
+  claim_mismatch: { status: 401, code: 'invalid_token', description: 'The access token has a claim that is not accepted' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   actor_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The acting party is not allowed on this route' },
   token_kind_not_allowed: { status: 403, code: 'insufficient_scope', description: 'This route needs another kind of token (user or client)' },
   client_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The client is not allowed on this route' },
   workload_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The calling workload is not allowed on this route' },
   workload_missing: { status: 401, code: undefined, description: 'Workload authentication required' },
+  insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
+  insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
+  access_denied: { status: 403, code: 'insufficient_scope', description: 'The access token does not grant access to this resource' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
 };
 
@@ -93,6 +101,11 @@ export interface AuthErrorOptions {
   scopes?: readonly string[];
   /** RFC 6750 realm; rendered into the challenge. */
   realm?: string;
+  /**
+   * A more specific sentence than the reason's own, built from configuration only (a claim or role name, never a
+   * value from the token). Characters outside RFC 6750's error_description alphabet become `?`.
+   */
+  description?: string;
   /** Safe internal detail for logs (never a token, signature or claim value). Not part of the message. */
   detail?: string;
   /** The underlying error, for logs only. */
@@ -113,11 +126,12 @@ export class AuthError extends Error {
 
   constructor(reason: AuthErrorReason, options: AuthErrorOptions = {}) {
     const spec = REASONS[reason];
-    super(spec.description, options.cause === undefined ? undefined : { cause: options.cause });
+    const description = options.description === undefined ? spec.description : safeDescription(options.description);
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
     this.reason = reason;
     this.status = spec.status;
     this.code = spec.code;
-    this.description = spec.description;
+    this.description = description;
     this.scopes = options.scopes ?? [];
     this.realm = options.realm ?? DEFAULT_REALM;
     this.detail = options.detail;
@@ -158,7 +172,7 @@ export class AuthError extends Error {
   /** A copy of this error that renders with another realm (the adapters' configured one). */
   withRealm(realm: string): AuthError {
     if (realm === this.realm) return this;
-    return new AuthError(this.reason, { scopes: this.scopes, realm, detail: this.detail, cause: this.cause });
+    return new AuthError(this.reason, { scopes: this.scopes, realm, description: this.description, detail: this.detail, cause: this.cause });
   }
 }
 
@@ -166,6 +180,13 @@ export const DEFAULT_REALM = 'api';
 
 export function isAuthError(value: unknown): value is AuthError {
   return value instanceof AuthError;
+}
+
+const MAX_DESCRIPTION = 200;
+
+/** RFC 6750 §3 error_description: %x20-21 / %x23-5B / %x5D-7E only; anything else becomes `?`; bounded length. */
+export function safeDescription(text: string): string {
+  return text.slice(0, MAX_DESCRIPTION).replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
 }
 
 /** RFC 7235 quoted-string: backslash-escape `"` and `\`. */

@@ -29,6 +29,10 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly audience: readonly string[];
   /** Scopes read from the configured scope claims (`scope` and `scp` by default), deduplicated. */
   readonly scopes: readonly string[];
+  /** Roles read from the configured `rolesClaims` (`roles` by default), merged and deduplicated; `[]` when none. */
+  readonly roles: readonly string[];
+  /** The client the token was issued to: `client_id`, else `azp`, else `appid`, else `cid`; `undefined` when none. */
+  readonly clientId: string | undefined;
   /** The whole verified payload. Custom claims are typed by `C`, but were only checked if you listed them. */
   readonly claims: Readonly<RegisteredClaims & C>;
   /** `exp` as a Date. */

@@ -2,6 +2,11 @@ import type { JSONWebKeySet } from 'jose';
 import { normalizeAlgorithms, type Algorithm } from './keys/algorithms.js';
 import { fail, nonEmptyStrings, nonNegativeSeconds, positiveInteger } from './config/validate.js';
 import { normalizeJwksOptions } from './keys/jwks-options.js';
+import { normalizeIssuers, type NormalizedIssuer } from './keys/issuer-options.js';
+import type { ClaimPath, NormalizedClaimPath } from './token/claim-path.js';
+import { normalizeClaimPaths } from './token/claim-values.js';
+import { normalizeClaimRules, type ClaimExpectations, type ClaimRule } from './token/claim-rules.js';
+import type { IssuerTemplate } from './token/issuer-template.js';
 import { normalizeTyp } from './token/typ.js';
 import { DEFAULT_REALM } from './errors.js';
 import type { KeySourceEvent } from './events.js';
@@ -20,7 +25,10 @@ export interface AuthLogger {
 
 /** One trusted issuer and where its keys come from. */
 export interface IssuerConfig {
-  /** Exact `iss` value, compared as a string (no normalisation, no trailing-slash games). */
+  /**
+   * Exact `iss` value, compared as a string (no normalisation, no trailing-slash games), or a template with
+   * `{claimName}` placeholders (`https://login.microsoftonline.com/{tid}/v2.0`): see `VerifierOptions.issuer`.
+   */
   issuer: string;
   /** The issuer's JWKS URL. Omit both this and `jwks` to find it by OIDC / RFC 8414 discovery. */
   jwksUri?: string;
@@ -57,15 +65,24 @@ export interface VerifierOptions {
   /**
    * The trusted issuer(s): an exact-match allowlist. A token naming any other `iss` is refused without a network
    * request. `null` skips the issuer check on purpose (then `jwksUri` or `jwks` is required).
+   *
+   * An issuer containing `{claimName}` is a template: it matches a token whose `iss` equals it with each placeholder
+   * replaced by that claim of the same token, which must be a string of `[A-Za-z0-9._-]{1,64}`
+   * (`https://login.microsoftonline.com/{tid}/v2.0` for multi-tenant Entra ID). A template needs `jwksUri` or
+   * `jwks` (never discovery from a token-chosen URL).
    */
   issuer: string | IssuerConfig | ReadonlyArray<string | IssuerConfig> | null;
   /** Accepted audience(s); the token's `aud` (string or array) must name one. `null` skips the check on purpose. */
   audience: string | readonly string[] | null;
   /** Accepted signing algorithms, decided here and never by the token. Asymmetric only. */
   algorithms: readonly Algorithm[];
-  /** JWKS URL for a single issuer. Must be https (http only on loopback, or with `allowInsecureHttp`). */
+  /**
+   * JWKS URL of every issuer that names no keys of its own: one key set fetched once for all of them (Google signs
+   * under two issuer spellings with one set). Must be https (http only on loopback, or with `allowInsecureHttp`).
+   * A JWK with an `issuer` member verifies only tokens whose `iss` equals it, `{tenantid}` replaced by their `tid`.
+   */
   jwksUri?: string;
-  /** A fixed key set for a single issuer: no network at all. */
+  /** A fixed key set for every issuer that names no keys of its own: no network at all. */
   jwks?: JSONWebKeySet;
   /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds. Default 5. */
   clockTolerance?: number;
@@ -75,8 +92,24 @@ export interface VerifierOptions {
   typ?: string | readonly string[];
   /** Claims that must be present besides `exp`, `iss` and `aud` (which are always required unless opted out). */
   requiredClaims?: readonly string[];
-  /** Claims scopes are read from, in order. Default `['scope', 'scp']`. Strings are space-delimited; arrays are taken as is. */
-  scopeClaims?: readonly string[];
+  /**
+   * Claims scopes are read from, in order. Default `['scope', 'scp']`. A string is one top-level claim taken whole
+   * (dots included); an array is a nested path (`['ext', 'scopes']`). Values: space-delimited strings or string arrays.
+   */
+  scopeClaims?: readonly ClaimPath[];
+  /**
+   * Claims roles are read from, merged into `identity.roles`. Default `['roles']`. Claim paths as in `scopeClaims`:
+   * `['roles', ['realm_access', 'roles']]`. Values: arrays of strings or space-delimited strings; other types ignored.
+   */
+  rolesClaims?: ClaimPath | readonly ClaimPath[];
+  /**
+   * Claims every token must carry with an accepted value, checked after the signature: `{ [claim]: expected }`, or
+   * `[[path, expected], ...]` for nested claims (`[[['ext', 'tier'], 'gold']]`). `expected` is a string, number or
+   * boolean (equal; an array claim must contain it), an array (the claim equals one of them or, if an array, shares
+   * one) or a function `(value, payload) => boolean` that must return `true` (never called for a missing claim).
+   * Missing or different → 401 `claim_mismatch` naming the claim (never its value). None by default.
+   */
+  claims?: ClaimExpectations;
   /** Tokens longer than this many characters are refused before any parsing. Default 8192. */
   maxTokenLength?: number;
   /** RFC 6750 realm in challenges. Default `"api"`. */
@@ -108,16 +141,21 @@ export interface VerifierOptions {
 
 /** Options after validation: every default applied, every list a Set or array, every duration in seconds. */
 export interface NormalizedOptions {
-  issuers: ReadonlyArray<{ issuer: string | null; jwksUri: string | undefined; jwks: JSONWebKeySet | undefined }>;
-  /** null when the issuer check was opted out of. */
+  issuers: readonly NormalizedIssuer[];
+  /** Exact issuers (templates excluded); null when the issuer check was opted out of. */
   issuerAllowlist: ReadonlySet<string> | null;
+  /** Issuer templates, tried only when the exact allowlist misses. */
+  issuerTemplates: readonly IssuerTemplate[];
   audience: readonly string[] | null;
   algorithms: ReadonlySet<Algorithm>;
   clockTolerance: number;
   maxTokenAge: number | undefined;
   typ: ReadonlySet<string> | undefined;
   requiredClaims: readonly string[];
-  scopeClaims: readonly string[];
+  scopeClaims: readonly NormalizedClaimPath[];
+  rolesClaims: readonly NormalizedClaimPath[];
+  /** undefined when no `claims` are configured: the request path skips the step entirely. */
+  claimRules: readonly ClaimRule[] | undefined;
   maxTokenLength: number;
   realm: string;
   allowInsecureHttp: boolean;
@@ -134,40 +172,10 @@ export interface NormalizedOptions {
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 const DEFAULT_CLOCK_TOLERANCE = 5;
 const DEFAULT_CACHE_ENTRIES = 10_000;
+const DEFAULT_SCOPE_PATHS: readonly NormalizedClaimPath[] = Object.freeze(DEFAULT_SCOPE_CLAIMS.map((claim) => Object.freeze([claim])));
+const DEFAULT_ROLES_PATHS: readonly NormalizedClaimPath[] = Object.freeze([Object.freeze(['roles'])]);
 // RFC 7230 qdtext without quote and backslash: what can sit inside realm="..." without escaping surprises.
 const REALM_CHARS = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
-
-function normalizeIssuers(options: VerifierOptions): NormalizedOptions['issuers'] {
-  if (options.jwks !== undefined && options.jwksUri !== undefined) fail('give either jwks or jwksUri, not both');
-  if (options.issuer === undefined) {
-    fail('issuer is required: the exact iss value of your identity provider (or null to skip the check on purpose)');
-  }
-  if (options.issuer === null) {
-    if (options.jwks === undefined && options.jwksUri === undefined) fail('with issuer: null, give jwksUri or jwks (discovery needs an issuer)');
-    return [{ issuer: null, jwksUri: options.jwksUri, jwks: options.jwks }];
-  }
-  const entries = Array.isArray(options.issuer) ? options.issuer : [options.issuer];
-  if (entries.length === 0) fail('issuer must name at least one issuer (or be null to skip the check on purpose)');
-  const topLevelKeys = options.jwks !== undefined || options.jwksUri !== undefined;
-  if (topLevelKeys && entries.length > 1) {
-    fail('with several issuers, give each its own keys: issuer: [{ issuer, jwksUri }, ...] (a key of one issuer must never verify another\'s tokens)');
-  }
-  const seen = new Set<string>();
-  return entries.map((entry: string | IssuerConfig) => {
-    const config: IssuerConfig = typeof entry === 'string' ? { issuer: entry } : entry;
-    if (config === null || typeof config !== 'object' || typeof config.issuer !== 'string' || config.issuer === '') {
-      fail('each issuer must be a non-empty string or { issuer, jwksUri?, jwks? }');
-    }
-    if (seen.has(config.issuer)) fail(`issuer ${config.issuer} is listed twice`);
-    seen.add(config.issuer);
-    if (config.jwks !== undefined && config.jwksUri !== undefined) fail(`issuer ${config.issuer}: give either jwks or jwksUri, not both`);
-    return {
-      issuer: config.issuer,
-      jwksUri: config.jwksUri ?? (typeof entry === 'string' ? options.jwksUri : undefined),
-      jwks: config.jwks ?? (typeof entry === 'string' ? options.jwks : undefined),
-    };
-  });
-}
 
 /** Validates everything once, at construction; every message says what to fix. */
 export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
@@ -179,7 +187,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
   const realm = options.realm ?? DEFAULT_REALM;
   if (typeof realm !== 'string' || !REALM_CHARS.test(realm)) fail('realm must be printable ASCII without quotes or backslashes');
   const requiredClaims = options.requiredClaims === undefined ? [] : nonEmptyStrings('requiredClaims', options.requiredClaims);
-  const scopeClaims = options.scopeClaims === undefined ? DEFAULT_SCOPE_CLAIMS : nonEmptyStrings('scopeClaims', options.scopeClaims);
+  const scopeClaims = normalizeClaimPaths(options.scopeClaims, 'scopeClaims', DEFAULT_SCOPE_PATHS);
   const cache = options.cache === false
     ? false
     : { maxEntries: positiveInteger('cache.maxEntries', options.cache?.maxEntries, DEFAULT_CACHE_ENTRIES) };
@@ -187,7 +195,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
   const logger = options.logger ?? getDefaultLogger();
   return {
     issuers,
-    issuerAllowlist: options.issuer === null ? null : new Set(issuers.map((entry) => entry.issuer as string)),
+    issuerAllowlist: options.issuer === null ? null : new Set(issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer as string)),
+    issuerTemplates: issuers.flatMap((entry) => (entry.template === undefined ? [] : [entry.template])),
     audience: options.audience === null ? null : nonEmptyStrings('audience', options.audience),
     algorithms: normalizeAlgorithms(options.algorithms),
     clockTolerance: nonNegativeSeconds('clockTolerance', options.clockTolerance, DEFAULT_CLOCK_TOLERANCE),
@@ -195,6 +204,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     typ: normalizeTyp(options.typ),
     requiredClaims: [...new Set(['exp', ...requiredClaims, ...(maxTokenAge === undefined ? [] : ['iat'])])],
     scopeClaims,
+    rolesClaims: normalizeClaimPaths(options.rolesClaims, 'rolesClaims', DEFAULT_ROLES_PATHS),
+    claimRules: normalizeClaimRules(options.claims),
     maxTokenLength: positiveInteger('maxTokenLength', options.maxTokenLength, DEFAULT_MAX_TOKEN_LENGTH),
     realm,
     allowInsecureHttp: options.allowInsecureHttp === true,

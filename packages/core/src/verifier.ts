@@ -6,6 +6,7 @@ import { RemoteKeySource } from './keys/remote-jwks.js';
 import { StaticKeySource } from './keys/static-jwks.js';
 import { createInternTables } from './cache/intern.js';
 import { TokenCache } from './cache/token-cache.js';
+import { IssuerRouter } from './keys/issuer-router.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
 import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './token/verify.js';
 
@@ -26,8 +27,10 @@ export function immediateVerifyOf<C extends object>(verifier: Verifier<C>): Imme
   return createdVerifiers.get(verifier) as ImmediateVerify<C> | undefined;
 }
 
-function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions): KeySource {
-  const common = { issuer: entry.issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent, keyUse: options.keyUse };
+function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions, sharedBy: readonly string[]): KeySource {
+  // A source shared by several issuers names them all in health and logs.
+  const issuer = sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer;
+  const common = { issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent, keyUse: options.keyUse };
   if (entry.jwks !== undefined) return new StaticKeySource(entry.jwks, common);
   return new RemoteKeySource({
     ...common,
@@ -45,9 +48,8 @@ function createKeySource(entry: NormalizedOptions['issuers'][number], options: N
 export function createVerifier<C extends object = Record<string, unknown>>(userOptions: VerifierOptions): Verifier<C> {
   const options = normalizeOptions(userOptions);
   const { logger, realm } = options;
-  const sources = new Map<string | null, KeySource>();
-  for (const entry of options.issuers) sources.set(entry.issuer, createKeySource(entry, options));
-  const openIssuerSource = options.issuerAllowlist === null ? sources.get(null) : undefined;
+  const router = new IssuerRouter(options.issuers, (entry, sharedBy) => createKeySource(entry, options, sharedBy));
+  const sources = router.sources;
 
   const cache = options.cache === false ? undefined : new TokenCache(options.cache.maxEntries, options);
   if (cache !== undefined) {
@@ -61,7 +63,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
 
   const context: TokenVerifierContext = {
     options,
-    sourceFor: (issuer) => openIssuerSource ?? (issuer === undefined ? undefined : sources.get(issuer)),
+    sourceFor: (issuer, payload) => router.sourceFor(issuer, payload),
     now: Date.now,
     interned: createInternTables(),
   };
@@ -113,7 +115,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
 
   // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a process
   // that only ever sees cached tokens; past maxStale the hit is not served (the full pipeline then fails closed).
-  const isServable = (identity: Identity<object>): boolean => context.sourceFor(identity.issuer)?.maintain() === true;
+  const isServable = (identity: Identity<object>): boolean => router.sourceFor(identity.issuer, identity.claims)?.maintain() === true;
 
   function verifyNow(token: string): Identity<C> | Promise<Identity<C>> {
     if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {

@@ -36,6 +36,7 @@ export { jwtAuth } from './jwt-auth.js';
 export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-auth.js';
 export { requireScope, requireAnyScope } from './require-scope.js';
 export { requireActor, requireDirectCall, requireUser, requireClient, requireWorkload } from './require-caller.js';
+export { requireRole, requireAnyRole, requireClaim, requireAuth } from './require-identity.js';
 // For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
 export { guardMiddleware } from './guard.js';
 // Re-exported so an app needs only this package: error handlers (passErrors) and shared verifiers.
@@ -43,3 +44,4 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
 export { createTokenExchange, TokenExchangeError, spiffe } from '@authgate/core';
 export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
+export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

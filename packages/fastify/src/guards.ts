@@ -1,4 +1,7 @@
 import {
+  createClaimGuard,
+  createPredicateGuard,
+  createRoleGuard,
   createScopeGuard,
   isAuthError,
   requireActorGuard,
@@ -8,8 +11,13 @@ import {
   requireWorkloadGuard,
   type ActorMatch,
   type ActorPredicate,
+  type AuthPredicate,
+  type ClaimExpectation,
+  type ClaimPath,
   type Guard,
+  type Identity,
 } from '@authgate/core';
+import type { AuthClaims } from './index.js';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { kAuthChecked, refuseThrough, type CheckedRequest } from './refuse.js';
 
@@ -44,4 +52,10 @@ export function decorateGuards(fastify: FastifyInstance, realm: string): void {
   fastify.decorate('requireUser', () => guardHook(requireUserGuard(realm), realm));
   fastify.decorate('requireClient', (...clientIds: string[]) => guardHook(requireClientGuard(clientIds, realm), realm));
   fastify.decorate('requireWorkload', (...spiffeIds: string[]) => guardHook(requireWorkloadGuard(spiffeIds, realm), realm));
+  fastify.decorate('requireRole', (...roles: string[]) => guardHook(createRoleGuard(roles, 'all', realm), realm));
+  fastify.decorate('requireAnyRole', (...roles: string[]) => guardHook(createRoleGuard(roles, 'any', realm), realm));
+  fastify.decorate('requireClaim', (path: ClaimPath, expected: ClaimExpectation) => guardHook(createClaimGuard(path, expected, realm), realm));
+  // The predicate is typed with the app's AuthClaims at the call site (FastifyInstance augmentation).
+  fastify.decorate('requireAuth', (predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>) =>
+    guardHook(createPredicateGuard(predicate as AuthPredicate<FastifyRequest>, realm), realm));
 }

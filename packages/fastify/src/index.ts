@@ -1,6 +1,17 @@
-import type { ActorMatch, ActorPredicate, Identity, TokenExchange, TokenExchangeOptions, TokenLocations, Verifier, VerifierOptions, WorkloadOptions } from '@authgate/core';
-import type { FastifyRequest } from 'fastify';
-import type { preHandlerHookHandler } from 'fastify';
+import type {
+  ActorMatch,
+  ActorPredicate,
+  ClaimExpectation,
+  ClaimPath,
+  Identity,
+  TokenExchange,
+  TokenExchangeOptions,
+  TokenLocations,
+  Verifier,
+  VerifierOptions,
+  WorkloadOptions,
+} from '@authgate/core';
+import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { jwtAuth } from './plugin.js';
 
 /**
@@ -57,6 +68,17 @@ declare module 'fastify' {
     requireClient(...clientIds: string[]): preHandlerHookHandler;
     /** The calling workload (`request.workload`) is one of these SPIFFE IDs (any when none given); else 403. */
     requireWorkload(...spiffeIds: string[]): preHandlerHookHandler;
+    /** A preHandler that refuses (403, `insufficient_role`) unless the token grants every role listed (`rolesClaims`). */
+    requireRole(...roles: string[]): preHandlerHookHandler;
+    /** A preHandler that refuses (403, `insufficient_role`) unless the token grants at least one role listed. */
+    requireAnyRole(...roles: string[]): preHandlerHookHandler;
+    /** A preHandler that refuses (403, `insufficient_claim`) unless the claim meets `expected` (the forms of `claims`). */
+    requireClaim(path: ClaimPath, expected: ClaimExpectation): preHandlerHookHandler;
+    /**
+     * A preHandler that refuses (403, `access_denied`) unless `predicate(identity, request)` returns or resolves to
+     * `true`; a predicate that throws goes to Fastify's error handling (500, logged), never a pass.
+     */
+    requireAuth(predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>): preHandlerHookHandler;
     /** The verifier behind this registration: `health()` for readiness probes, `ready()` to fetch keys at start-up. */
     authVerifier: Verifier<AuthClaims>;
   }
@@ -74,3 +96,4 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
 export { createTokenExchange, TokenExchangeError, spiffe } from '@authgate/core';
 export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
+export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

@@ -25,8 +25,10 @@ export interface InternTables {
   readonly audience: Interner<readonly string[]>;
   readonly scopes: Interner<readonly string[]>;
   readonly scopeLists: Interner<readonly string[]>;
+  readonly roles: Interner<readonly string[]>;
+  readonly roleLists: Interner<readonly string[]>;
 }
 
 export function createInternTables(): InternTables {
-  return { strings: new Interner(1024), audience: new Interner(), scopes: new Interner(), scopeLists: new Interner() };
+  return { strings: new Interner(1024), audience: new Interner(), scopes: new Interner(), scopeLists: new Interner(), roles: new Interner(), roleLists: new Interner() };
 }

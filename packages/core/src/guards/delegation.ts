@@ -1,7 +1,6 @@
 import { AuthConfigError, AuthError, DEFAULT_REALM } from '../errors.js';
 import type { Identity } from '../identity.js';
 import type { Actor } from '../token/actor.js';
-import { tokenClientId } from '../token/kind.js';
 import { normalizeSpiffeIds } from '../token/spiffe-id.js';
 import { identityGuard, type Guard } from './guard.js';
 
@@ -67,8 +66,8 @@ export function requireClientGuard<R = unknown>(clientIds: readonly string[], re
   return identityGuard<R>('requireClient', (identity) => {
     if (identity.kind !== 'client') return refusal('token_kind_not_allowed', realm, 'not a client token');
     if (allowed.size === 0) return undefined;
-    const clientId = (identity as { clientId?: unknown }).clientId ?? tokenClientId(identity.claims);
-    return typeof clientId === 'string' && allowed.has(clientId) ? undefined : refusal('client_not_allowed', realm, 'client not listed');
+    const clientId = identity.clientId;
+    return clientId !== undefined && allowed.has(clientId) ? undefined : refusal('client_not_allowed', realm, 'client not listed');
   }, realm);
 }
 

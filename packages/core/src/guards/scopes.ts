@@ -1,6 +1,8 @@
 import { AuthConfigError, AuthError, DEFAULT_REALM } from '../errors.js';
 import type { Identity } from '../identity.js';
 import { identityGuard, type Guard } from './guard.js';
+import type { ClaimPath } from '../token/claim-path.js';
+import { readStringList } from '../token/claim-values.js';
 
 export type ScopeMode = 'all' | 'any';
 
@@ -12,18 +14,10 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /**
  * Reads scopes from the given claims, in order: a string is space-delimited (`scope`, RFC 8693 / RFC 9068), an
  * array is taken element by element (`scp` as Okta and Entra ID send it). Values of any other type are ignored.
+ * Each claim is a claim path: a string is one top-level claim, an array a nested path.
  */
-export function readScopes(claims: Readonly<Record<string, unknown>>, scopeClaims: readonly string[] = DEFAULT_SCOPE_CLAIMS): readonly string[] {
-  const scopes = new Set<string>();
-  for (const name of scopeClaims) {
-    const value = claims[name];
-    if (typeof value === 'string') {
-      for (const scope of value.split(' ')) if (scope !== '') scopes.add(scope);
-    } else if (Array.isArray(value)) {
-      for (const scope of value) if (typeof scope === 'string' && scope !== '') scopes.add(scope);
-    }
-  }
-  return Object.freeze([...scopes]);
+export function readScopes(claims: Readonly<Record<string, unknown>>, scopeClaims: readonly ClaimPath[] = DEFAULT_SCOPE_CLAIMS): readonly string[] {
+  return readStringList(claims, scopeClaims);
 }
 
 /** Exact, case-sensitive matching: `orders:read` never satisfies `orders:read:all`, `Orders:Read` or `orders`. */

@@ -12,6 +12,8 @@ export interface UsableJwk {
   readonly alg: string | undefined;
   /** Public members only, ready for import. */
   readonly jwk: JWK;
+  /** The JWK's `issuer` member (Entra ID publishes one, with `{tenantid}`), if any. */
+  readonly issuer: string | undefined;
   /** kid + RFC 7638-style digest of the key material: identifies this exact key. */
   readonly id: string;
 }
@@ -46,6 +48,7 @@ function bitLength(bytes: Buffer): number {
 /** Why this JWK cannot verify signatures, or undefined when it can. */
 function unusableBecause(jwk: Record<string, unknown>, use: string): string | undefined {
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return 'kid is not a string';
+  if (jwk.issuer !== undefined && (typeof jwk.issuer !== 'string' || jwk.issuer === '')) return 'issuer is not a non-empty string';
   // 'sig' also admits a key without `use`; any other use (a SPIFFE bundle's 'jwt-svid') must be named by the key.
   if (use === 'sig' ? jwk.use !== undefined && jwk.use !== 'sig' : jwk.use !== use) return `use is ${JSON.stringify(jwk.use)}, not ${JSON.stringify(use)}`;
   if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify'))) {
@@ -95,9 +98,9 @@ function publicMembers(jwk: Record<string, unknown>): JWK {
   }
 }
 
-function keyId(kid: string | undefined, publicJwk: JWK): string {
-  // Members in RFC 7638 order, so the same key always gets the same id.
-  const digest = createHash('sha256').update(JSON.stringify(publicJwk)).digest('base64url');
+function keyId(kid: string | undefined, publicJwk: JWK, issuer: unknown): string {
+  // Members in RFC 7638 order, so the same key always gets the same id; a changed `issuer` makes it another key.
+  const digest = createHash('sha256').update(JSON.stringify(publicJwk)).update(typeof issuer === 'string' ? `\n${issuer}` : '').digest('base64url');
   return `${kid ?? ''}#${digest}`;
 }
 
@@ -131,7 +134,8 @@ export function selectUsableKeys(document: unknown, use = 'sig'): { usable: Usab
       crv: typeof jwk.crv === 'string' ? jwk.crv : undefined,
       alg: typeof jwk.alg === 'string' ? jwk.alg : undefined,
       jwk: publicJwk,
-      id: keyId(kid, publicJwk),
+      issuer: typeof jwk.issuer === 'string' ? jwk.issuer : undefined,
+      id: keyId(kid, publicJwk, jwk.issuer),
     });
   }
   return { usable, rejected };

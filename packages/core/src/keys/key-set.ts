@@ -76,7 +76,7 @@ export class KeySet {
       imported = importJWK({ ...key.jwk, ext: false }, alg).then((cryptoKey) => {
         // importJWK returns a Uint8Array only for symmetric keys, which selectUsableKeys never lets through.
         if (cryptoKey instanceof Uint8Array || cryptoKey.type !== 'public') throw new Error('imported key is not a public key');
-        return { key: KeyObject.from(cryptoKey), kid: key.kid, id: key.id };
+        return { key: KeyObject.from(cryptoKey), kid: key.kid, id: key.id, issuer: key.issuer };
       });
       // A failed import (e.g. an invalid EC point) is refused every time; drop it so memory stays bounded.
       imported.catch(() => this.imported.delete(cacheKey));

@@ -8,6 +8,8 @@ export interface VerificationKey {
   readonly kid: string | undefined;
   /** Unique for this key material within its source: lets caches forget what a withdrawn key verified. */
   readonly id: string;
+  /** The JWK's own `issuer` member, if it has one: the key then verifies that issuer's tokens only. */
+  readonly issuer?: string | undefined;
 }
 
 export interface KeySourceHealth {

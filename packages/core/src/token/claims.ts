@@ -1,5 +1,7 @@
 import { AuthError } from '../errors.js';
 import type { NormalizedOptions } from '../options.js';
+import { checkClaimRules } from './claim-rules.js';
+import { matchesIssuerTemplate } from './issuer-template.js';
 
 /**
  * Claim rules, applied to a payload whose signature has been verified and whose claim types have been checked
@@ -12,7 +14,9 @@ export function checkClaims(payload: Readonly<Record<string, unknown>>, options:
   }
   // Routing already refused issuers outside the allowlist; this keeps the rule true on its own.
   const iss = payload.iss as string;
-  if (options.issuerAllowlist !== null && !options.issuerAllowlist.has(iss)) throw new AuthError('issuer_not_allowed', { realm });
+  if (options.issuerAllowlist !== null && !options.issuerAllowlist.has(iss) && !matchesAnyTemplate(options, iss, payload)) {
+    throw new AuthError('issuer_not_allowed', { realm });
+  }
   if (options.audience !== null) checkAudience(payload.aud as string | readonly string[] | undefined, options.audience, realm);
 
   const exp = payload.exp as number;
@@ -25,6 +29,12 @@ export function checkClaims(payload: Readonly<Record<string, unknown>>, options:
   if (options.maxTokenAge !== undefined && nowSeconds - (iat as number) - clockTolerance > options.maxTokenAge) {
     throw new AuthError('token_too_old', { realm });
   }
+  if (options.claimRules !== undefined) checkClaimRules(options.claimRules, payload, realm);
+}
+
+function matchesAnyTemplate(options: NormalizedOptions, iss: string, payload: Readonly<Record<string, unknown>>): boolean {
+  for (const template of options.issuerTemplates) if (matchesIssuerTemplate(template, iss, payload)) return true;
+  return false;
 }
 
 function checkAudience(aud: string | readonly string[] | undefined, accepted: readonly string[], realm: string): void {

@@ -1,5 +1,6 @@
-import type { InternTables, Interner } from '../cache/intern.js';
-import { readScopes } from '../guards/scopes.js';
+import type { Interner } from '../cache/intern.js';
+import type { NormalizedClaimPath } from './claim-path.js';
+import { readClaimAt, readClientId, readStringList } from './claim-values.js';
 import type { Identity, RegisteredClaims } from '../identity.js';
 import type { Algorithm } from '../keys/algorithms.js';
 import type { VerificationKey } from '../keys/key-source.js';
@@ -52,6 +53,7 @@ export function identityOf<C extends object>(
   const { options } = context;
   const { payload } = decoded;
   const claims = shareClaimStrings(payload, context.interned.strings) as RegisteredClaims;
+  const clientId = readClientId(claims);
   const actor = parseActor(claims.act, 'act', options.realm);
   const mayAct = parseActor(claims.may_act, 'may_act', options.realm);
   const workload = options.trustDomain === undefined ? undefined : workloadOf(claims, options.trustDomain, options.realm);
@@ -61,11 +63,13 @@ export function identityOf<C extends object>(
     // '' only under `issuer: null` for a token that names no iss (a JWT-SVID).
     issuer: claims.iss ?? '',
     audience: audienceOf(claims.aud, context),
-    scopes: scopesOf(claims, options.scopeClaims, context.interned),
+    scopes: sharedListOf(claims, options.scopeClaims, context.interned.scopes, context.interned.scopeLists),
+    roles: sharedListOf(claims, options.rolesClaims, context.interned.roles, context.interned.roleLists),
+    clientId,
     claims: Object.freeze(claims) as Identity<C>['claims'],
     kid,
     alg,
-    kind: tokenKindOf(claims, options.tokenKind),
+    kind: tokenKindOf(claims, options.tokenKind, clientId),
     ...(actor === undefined ? {} : { actor }),
     ...(mayAct === undefined ? {} : { mayAct }),
     ...(workload === undefined ? {} : { workload }),
@@ -81,21 +85,26 @@ function audienceOf(aud: string | string[] | undefined, context: TokenVerifierCo
 }
 
 /**
- * The identity's scopes, shared with every identity whose scope claims hold the same values. The common case, one
- * scope claim holding a string, is looked up by that string with no allocation; anything else by its JSON, in a
- * table of its own so the two kinds of key can never collide.
+ * The identity's scopes (or roles), shared with every identity whose claims hold the same values. The common case,
+ * one claim holding a string, is looked up by that string with no allocation; anything else by its JSON, in a table
+ * of its own so the two kinds of key can never collide.
  */
-function scopesOf(claims: RegisteredClaims, scopeClaims: readonly string[], interned: InternTables): readonly string[] {
-  const make = (): readonly string[] => readScopes(claims, scopeClaims);
+function sharedListOf(
+  claims: RegisteredClaims,
+  paths: readonly NormalizedClaimPath[],
+  byString: Interner<readonly string[]>,
+  byJson: Interner<readonly string[]>,
+): readonly string[] {
+  const make = (): readonly string[] => readStringList(claims, paths);
   let present = 0;
   let single: unknown;
-  for (const name of scopeClaims) {
-    const value = claims[name];
+  for (const path of paths) {
+    const value = readClaimAt(claims, path);
     if (value === undefined) continue;
     present += 1;
     single = value;
   }
   if (present === 0) return EMPTY;
-  if (present === 1 && typeof single === 'string') return interned.scopes.get(single, make);
-  return interned.scopeLists.get(JSON.stringify(scopeClaims.map((name) => claims[name] ?? null)), make);
+  if (present === 1 && typeof single === 'string') return byString.get(single, make);
+  return byJson.get(JSON.stringify(paths.map((path) => readClaimAt(claims, path) ?? null)), make);
 }

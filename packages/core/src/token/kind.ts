@@ -32,24 +32,16 @@ export function normalizeTokenKind(value: TokenKindOption | undefined): Normaliz
   };
 }
 
-/** The client a token was issued to, by the names providers use: `client_id`, `azp`, `appid` (Entra v1), `cid` (Okta). */
-export function tokenClientId(claims: Readonly<Record<string, unknown>>): string | undefined {
-  for (const name of ['client_id', 'azp', 'appid', 'cid']) {
-    const value = claims[name];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
-}
-
 /**
- * The built-in rules, then the configured ones: no `sub`, or `sub` equal to the token's own client id, always means a
+ * The built-in rules, then the configured ones: no `sub`, or `sub` equal to the token's own client id (`clientId`, see
+ * `readClientId`), always means a
  * client (the client credentials grant issues tokens about the client itself); so do Auth0's
  * `gty: "client-credentials"` and Entra's `idtyp: "app"`.
  */
-export function tokenKindOf(claims: Readonly<Record<string, unknown>>, rule: NormalizedTokenKind): TokenKind {
+export function tokenKindOf(claims: Readonly<Record<string, unknown>>, rule: NormalizedTokenKind, clientId: string | undefined): TokenKind {
   if (typeof rule === 'string') return rule;
   const sub = claims.sub;
-  if (sub === undefined || sub === tokenClientId(claims)) return 'client';
+  if (sub === undefined || sub === clientId) return 'client';
   if (claims.gty === 'client-credentials' || claims.idtyp === 'app') return 'client';
   if (rule.clientClaim !== undefined && readClaim(claims, rule.clientClaim) !== undefined) return 'client';
   if (rule.userClaim !== undefined && readClaim(claims, rule.userClaim) === undefined) return 'client';

@@ -8,6 +8,7 @@ import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './decode.js';
 import type { InternTables } from '../cache/intern.js';
 import { identityOf } from './identity.js';
+import { matchesKeyIssuer } from './issuer-template.js';
 import type { Identity } from '../identity.js';
 
 /** What a verification produced, for the caller's cache: the identity and the key that vouched for it. */
@@ -31,8 +32,8 @@ export interface TokenVerifierContext {
   options: NormalizedOptions;
   /** Shared frozen lists for identities (see cache/intern.ts). */
   interned: InternTables;
-  /** The key source for a token's `iss`, or undefined when that issuer is not trusted. */
-  sourceFor(issuer: string | undefined): KeySource | undefined;
+  /** The key source for a token's `iss` (an issuer template reads the payload), or undefined when not trusted. */
+  sourceFor(issuer: string | undefined, payload: Readonly<Record<string, unknown>>): KeySource | undefined;
   now(): number;
 }
 
@@ -106,7 +107,7 @@ export function verifyAccessToken<C extends object>(
   const issuer = payload.iss as string | undefined;
   // With `issuer: null` a token may name none (JWT-SVIDs need no iss): the one configured key source decides.
   if (issuer === undefined && options.issuerAllowlist !== null) throw new AuthError('claim_missing', { realm, detail: 'iss' });
-  const source = context.sourceFor(issuer);
+  const source = context.sourceFor(issuer, payload);
   if (source === undefined) throw new AuthError('issuer_not_allowed', { realm, detail: 'iss is not configured' });
 
   // The key comes only from the configured source of the claimed (and allowed) issuer, by kid and the allowed alg.
@@ -144,6 +145,11 @@ function acceptClaims<C extends object>(
   key: VerificationKey,
   context: TokenVerifierContext,
 ): VerifiedToken<C> {
-  checkClaims(decoded.payload, context.options, Math.floor(context.now() / 1000));
+  const { payload } = decoded;
+  // A key that names its issuer (Entra: `{tenantid}` filled from `tid`) vouches for that issuer's tokens only.
+  if (key.issuer !== undefined && !matchesKeyIssuer(key.issuer, payload.iss, payload)) {
+    throw new AuthError('issuer_not_allowed', { realm: context.options.realm, detail: 'iss does not match the issuer of its key' });
+  }
+  checkClaims(payload, context.options, Math.floor(context.now() / 1000));
   return identityOf<C>(decoded, alg, kid, key, context);
 }
