@@ -10,7 +10,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spiffe, type Algorithm, type Identity, type WorkloadOptions } from '@authgate/core';
+import { providers, type Algorithm, type Identity, type WorkloadOptions } from '@authgate/core';
 import { jwtAuth as expressAuth, requireClient, requireUser, requireWorkload } from '@authgate/express';
 import fastifyAuth from '@authgate/fastify';
 import { createTestIssuer, type TestIssuer } from '@authgate/testing';
@@ -39,7 +39,7 @@ async function svid(sub: string, key = svidKey, claims: Record<string, unknown> 
 beforeAll(async () => {
   issuer = await createTestIssuer({ defaultAudience: AUDIENCE });
   [svidKey, x509Key] = await Promise.all([bundleKey('svid', 'jwt-svid'), bundleKey('x509', 'x509-svid')]);
-  workload = spiffe({ trustDomain: 'example.org', audience: AUDIENCE, bundle: { keys: [svidKey.jwk, x509Key.jwk] } });
+  workload = providers.spiffe({ trustDomain: 'example.org', audience: AUDIENCE, bundle: { keys: [svidKey.jwk, x509Key.jwk] } });
 });
 afterAll(() => issuer?.close());
 

@@ -23,6 +23,8 @@ export type AuthErrorReason =
   | 'token_encrypted'
   | 'algorithm_not_allowed'
   | 'unsupported_header'
+  | 'header_refused'
+  | 'header_mismatch'
   | 'type_not_allowed'
   | 'unknown_key'
   | 'key_algorithm_mismatch'
@@ -71,6 +73,8 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   token_encrypted: { status: 401, code: 'invalid_token', description: 'Encrypted tokens (JWE) are not accepted' },
   algorithm_not_allowed: { status: 401, code: 'invalid_token', description: 'The token signing algorithm is not allowed' },
   unsupported_header: { status: 401, code: 'invalid_token', description: 'The token header is not supported' },
+  header_refused: { status: 401, code: 'invalid_token', description: 'The token is of a kind this API does not accept' },
+  header_mismatch: { status: 401, code: 'invalid_token', description: 'A token header parameter has an unexpected value' },
   type_not_allowed: { status: 401, code: 'invalid_token', description: 'The token type is not allowed' },
   unknown_key: { status: 401, code: 'invalid_token', description: 'The token signing key is not known' },
   key_algorithm_mismatch: { status: 401, code: 'invalid_token', description: 'The token algorithm does not match its key' },

@@ -37,5 +37,21 @@ export { requireActorGuard, requireDirectCallGuard, requireUserGuard, requireCli
 export type { ActorPredicate, ActorMatch } from './guards/delegation.js';
 export { createWorkloadAuthenticator } from './workload/authenticator.js';
 export type { WorkloadOptions, WorkloadAuthenticator } from './workload/authenticator.js';
-export { spiffe } from './providers/spiffe.js';
-export type { SpiffeOptions, SpiffeBundle } from './providers/spiffe.js';
+export { providers } from './providers/index.js';
+export type {
+  ProviderOptions,
+  Auth0Arguments,
+  AwsAlbArguments,
+  CognitoArguments,
+  EntraArguments,
+  FirebaseArguments,
+  GithubActionsArguments,
+  GoogleArguments,
+  KeycloakArguments,
+  KubernetesArguments,
+  OktaArguments,
+  SpiffeOptions,
+  SpiffeBundle,
+} from './providers/index.js';
+export type { HeaderRuleOptions } from './token/header-rules.js';
+export type { PemKeyOptions } from './keys/pem-options.js';

@@ -14,6 +14,8 @@ import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
 import { normalizeTokenKind, type NormalizedTokenKind, type TokenKindOption } from './token/kind.js';
 import { normalizeTrustDomain } from './token/spiffe-id.js';
+import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
+import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
 /** Just the logging methods authgate calls; any pino logger fits. */
 export interface AuthLogger {
@@ -61,7 +63,7 @@ export interface TokenCacheOptions {
   maxEntries?: number;
 }
 
-export interface VerifierOptions {
+export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
   /**
    * The trusted issuer(s): an exact-match allowlist. A token naming any other `iss` is refused without a network
    * request. `null` skips the issuer check on purpose (then `jwksUri` or `jwks` is required).
@@ -167,6 +169,9 @@ export interface NormalizedOptions {
   tokenKind: NormalizedTokenKind;
   keyUse: string;
   trustDomain: string | undefined;
+  headerRules: NormalizedHeaderRules;
+  /** URL template with `{kid}` for per-kid PEM keys (AWS ALB), checked against the URL policy. */
+  publicKeyUri: string | undefined;
 }
 
 const DEFAULT_MAX_TOKEN_LENGTH = 8192;
@@ -217,6 +222,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     tokenKind: normalizeTokenKind(options.tokenKind),
     keyUse: options.keyUse === undefined ? 'sig' : nonEmptyStrings('keyUse', options.keyUse)[0] as string,
     trustDomain: options.trustDomain === undefined ? undefined : normalizeTrustDomain(options.trustDomain),
+    headerRules: normalizeHeaderRules(options),
+    publicKeyUri: normalizePublicKeyUri(options),
   };
 }
 

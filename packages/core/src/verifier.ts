@@ -4,6 +4,7 @@ import type { KeySource } from './keys/key-source.js';
 import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
 import { RemoteKeySource } from './keys/remote-jwks.js';
 import { StaticKeySource } from './keys/static-jwks.js';
+import { PemKeySource } from './keys/pem-by-kid.js';
 import { createInternTables } from './cache/intern.js';
 import { TokenCache } from './cache/token-cache.js';
 import { IssuerRouter } from './keys/issuer-router.js';
@@ -32,6 +33,9 @@ function createKeySource(entry: NormalizedOptions['issuers'][number], options: N
   const issuer = sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer;
   const common = { issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent, keyUse: options.keyUse };
   if (entry.jwks !== undefined) return new StaticKeySource(entry.jwks, common);
+  if (options.publicKeyUri !== undefined) {
+    return new PemKeySource({ ...common, template: options.publicKeyUri, jwks: options.jwks, allowInsecureHttp: options.allowInsecureHttp });
+  }
   return new RemoteKeySource({
     ...common,
     ...(entry.jwksUri !== undefined ? { jwksUri: entry.jwksUri } : { discoverFrom: entry.issuer as string }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthConfigError, AuthError, createVerifier, spiffe, type Verifier } from '@authgate/core';
+import { AuthConfigError, AuthError, createVerifier, providers, type Verifier } from '@authgate/core';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { sendJson, startTestServer, type TestServer } from './remote-helpers.js';
 
@@ -53,7 +53,7 @@ beforeAll(async () => {
     bundleKey('plain-1', undefined),
   ]);
   bundle = { keys: [svidKey.jwk, svidRsaKey.jwk, x509Key.jwk, plainKey.jwk], spiffe_sequence: 7, spiffe_refresh_hint: 300 };
-  verifier = createVerifier({ ...spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle }), cache: false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+  verifier = createVerifier({ ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle }), cache: false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
   server = await startTestServer();
   server.route('/bundle', (_req, res) => sendJson(res, bundle));
 });
@@ -104,7 +104,7 @@ describe('providers.spiffe: JWT-SVIDs from a trust bundle', () => {
   });
 
   it('reads the bundle from its endpoint (jwksUri) with the same rules', async () => {
-    const remote = createVerifier({ ...spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, jwksUri: server.url('/bundle') }), logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const remote = createVerifier({ ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, jwksUri: server.url('/bundle') }), logger: { debug() {}, info() {}, warn() {}, error() {} } });
     expect((await remote.verify(await svid({}))).workload).toBe('spiffe://example.org/ns/prod/sa/checkout');
     expect((await refused(await svid({}, x509Key), remote)).reason).toBe('unknown_key');
     expect((await refused(await svid({ sub: 'spiffe://example.org.evil.com/x' }), remote)).reason).toBe('claim_invalid');
@@ -112,10 +112,10 @@ describe('providers.spiffe: JWT-SVIDs from a trust bundle', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => spiffe({ trustDomain: 'spiffe://example.org', audience: AUDIENCE, bundle })).toThrow(/give the name alone: "example.org"/);
-    expect(() => spiffe({ trustDomain: 'Example.org', audience: AUDIENCE, bundle })).toThrow(AuthConfigError);
-    expect(() => spiffe({ trustDomain: TRUST_DOMAIN, audience: null as never, bundle })).toThrow(/audience is required/);
-    expect(() => spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE })).toThrow(/exactly one/);
-    expect(() => createVerifier({ ...spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle: { keys: [x509Key.jwk] } }) })).toThrow(/no usable signature key/);
+    expect(() => providers.spiffe({ trustDomain: 'spiffe://example.org', audience: AUDIENCE, bundle })).toThrow(/give the name alone: "example.org"/);
+    expect(() => providers.spiffe({ trustDomain: 'Example.org', audience: AUDIENCE, bundle })).toThrow(AuthConfigError);
+    expect(() => providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: null as never, bundle })).toThrow(/audience is required/);
+    expect(() => providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE })).toThrow(/exactly one/);
+    expect(() => createVerifier({ ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle: { keys: [x509Key.jwk] } }) })).toThrow(/no usable signature key/);
   });
 });

@@ -93,7 +93,10 @@ export { guardHook } from './guards.js';
 export default jwtAuth;
 // Re-exported so an app needs only this package: error handlers and shared verifiers.
 export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier, identityGuard } from '@authgate/core';
+// Identity provider presets: jwtAuth({ ...providers.entra({ tenant, audience }) }).
+export { providers } from '@authgate/core';
+export type { ProviderOptions } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
-export { createTokenExchange, TokenExchangeError, spiffe } from '@authgate/core';
+export { createTokenExchange, TokenExchangeError } from '@authgate/core';
 export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

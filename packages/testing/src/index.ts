@@ -79,3 +79,6 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     },
   };
 }
+
+export { createProviderIssuer } from './providers/issuer.js';
+export type { ProviderIssuer, ProviderName, ProviderSettings, ProviderSignOptions, ProviderTokenKind } from './providers/types.js';

@@ -24,7 +24,7 @@ export interface SigningKey {
   readonly publicJwk: PublicJwk;
 }
 
-async function generateSigningKey(alg: SigningAlgorithm, kidPrefix: string): Promise<SigningKey> {
+export async function generateSigningKey(alg: SigningAlgorithm, kidPrefix: string): Promise<SigningKey> {
   // Non-extractable private keys: nothing in this package can export them, even by mistake.
   const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
   const exported = await exportJWK(publicKey);

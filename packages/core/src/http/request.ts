@@ -22,8 +22,12 @@ export interface RequestLike {
  * access logs and browser history, and cookies bring CSRF with them, so each is an explicit opt-in.
  */
 export interface TokenLocations {
-  /** Read `Authorization: Bearer ...`. Default true. */
-  header?: boolean;
+  /**
+   * Read `Authorization: Bearer ...` (true, the default), or instead the named header carrying the bare token, e.g.
+   * `'x-amzn-oidc-data'` (what an AWS load balancer sets) or `'x-authgate-identity'`. Only trust a named header a
+   * proxy in front of you sets and strips from clients' requests.
+   */
+  header?: boolean | string;
   /** Read this cookie (e.g. `'access_token'`). Off by default. */
   cookie?: string;
   /** Read this query parameter (`true` means `access_token`, RFC 6750 §2.3). Off by default. */
@@ -52,6 +56,8 @@ export type RequestAuthenticator<C extends object> = (request: RequestLike) => I
 
 interface ResolvedLocations {
   header: boolean;
+  /** Lower-cased name of a header carrying the bare token (instead of Authorization). */
+  namedHeader: string | undefined;
   cookie: string | undefined;
   query: string | undefined;
   body: string | undefined;
@@ -60,17 +66,25 @@ interface ResolvedLocations {
 function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
   const pick = (value: boolean | string | undefined): string | undefined =>
     value === true ? 'access_token' : typeof value === 'string' && value !== '' ? value : undefined;
+  const named = locations.header;
+  if (typeof named === 'string' && (!HEADER_NAME.test(named) || named.toLowerCase() === 'authorization')) {
+    throw new AuthConfigError(`tokenLocations.header must be true, false or the name of a header carrying the bare token (not Authorization); got ${JSON.stringify(named)}`);
+  }
   const resolved = {
-    header: locations.header ?? true,
+    header: named === undefined || named === true,
+    namedHeader: typeof named === 'string' ? named.toLowerCase() : undefined,
     cookie: typeof locations.cookie === 'string' && locations.cookie !== '' ? locations.cookie : undefined,
     query: pick(locations.query),
     body: pick(locations.body),
   };
-  if (!resolved.header && !resolved.cookie && !resolved.query && !resolved.body) {
+  if (!resolved.header && !resolved.namedHeader && !resolved.cookie && !resolved.query && !resolved.body) {
     throw new AuthConfigError('tokenLocations turns off every place a token can come from');
   }
   return resolved;
 }
+
+// RFC 9110 token: what a header name may be.
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 
 function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): number {
   if (rawHeaders === undefined) return 1;
@@ -117,6 +131,11 @@ function readRequestToken(request: RequestLike, locations: ResolvedLocations, re
     }
     if (header !== undefined && header.trim() !== '') found.push(extractBearer(header, realm));
   }
+  if (locations.namedHeader !== undefined) {
+    const value = request.headers[locations.namedHeader];
+    if (Array.isArray(value)) throw new AuthError('multiple_credentials', { realm, detail: `more than one ${locations.namedHeader} header` });
+    if (value !== undefined && value.trim() !== '') found.push(value.trim());
+  }
   if (locations.cookie !== undefined) {
     const value = readCookie(request.headers.cookie, locations.cookie, realm);
     if (value !== undefined && value !== '') found.push(value);
@@ -157,7 +176,7 @@ export function createRequestAuthenticator<C extends object>(
   const locations = resolveLocations(options.tokenLocations);
   const optional = options.optional === true;
   const realm = verifier.realm;
-  const headerOnly = locations.header && !locations.cookie && !locations.query && !locations.body;
+  const headerOnly = locations.header && !locations.namedHeader && !locations.cookie && !locations.query && !locations.body;
   // Only a verifier made by createVerifier is trusted to answer without a promise (`cached`, and `verifyNow`, which
   // throws a refusal, caught below): a stand-in's answer (a thenable, say) taken for an identity would let the
   // request through, so a stand-in's answers always go through Promise.resolve.

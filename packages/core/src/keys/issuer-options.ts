@@ -24,7 +24,7 @@ export function normalizeIssuers(options: VerifierOptions): NormalizedIssuer[] {
     fail('issuer is required: the exact iss value of your identity provider (or null to skip the check on purpose)');
   }
   if (options.issuer === null) {
-    if (options.jwks === undefined && options.jwksUri === undefined) fail('with issuer: null, give jwksUri or jwks (discovery needs an issuer)');
+    if (options.jwks === undefined && options.jwksUri === undefined && options.publicKeyUri === undefined) fail('with issuer: null, give jwksUri or jwks, or publicKeyUri (discovery needs an issuer)');
     return [{ issuer: null, template: undefined, jwksUri: options.jwksUri, jwks: options.jwks }];
   }
   const entries = Array.isArray(options.issuer) ? options.issuer : [options.issuer];

@@ -18,7 +18,8 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * Strict base64url (RFC 7515 §2): no padding, no whitespace, no other alphabet, and canonical: the unused low bits
  * of the last character must be zero, so one token has exactly one spelling (jose alone accepts variants).
  */
-function decodeSegment(segment: string, realm: string): Buffer {
+function decodeSegment(sent: string, realm: string, padded: boolean): Buffer {
+  const segment = padded ? withoutPadding(sent, realm) : sent;
   const tail = segment.length % 4;
   if (tail === 1 || !SEGMENT.test(segment)) throw new AuthError('malformed_token', { realm, detail: 'segment is not base64url' });
   // A last character that carries 4 (tail 2) or 2 (tail 3) unused bits is canonical only when those bits are zero.
@@ -29,10 +30,20 @@ function decodeSegment(segment: string, realm: string): Buffer {
   return Buffer.from(segment, 'base64url');
 }
 
-function decodeJsonObject(segment: string, what: string, realm: string): Record<string, unknown> {
+/**
+ * AWS load balancers pad each segment with `=` to a multiple of 4 (the `paddedSegments` option): accepted only when
+ * the padding is exactly what base64 would add, so a segment still has one spelling.
+ */
+function withoutPadding(segment: string, realm: string): string {
+  const bare = segment.replace(/={1,2}$/, '');
+  if (bare.length !== segment.length && segment.length % 4 !== 0) throw new AuthError('malformed_token', { realm, detail: 'wrong base64 padding' });
+  return bare;
+}
+
+function decodeJsonObject(segment: string, what: string, realm: string, padded: boolean): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(decodeSegment(segment, realm).toString('utf8'));
+    value = JSON.parse(decodeSegment(segment, realm, padded).toString('utf8'));
   } catch (error) {
     if (error instanceof AuthError) throw error;
     throw new AuthError('malformed_token', { realm, detail: `${what} is not JSON` });
@@ -47,16 +58,16 @@ function decodeJsonObject(segment: string, what: string, realm: string): Record<
  * Checks the token's shape and decodes header and payload, before any key lookup or crypto:
  * length first (so a huge string costs nothing), then five parts (JWE) vs three (JWS), then strict base64url.
  */
-export function decodeToken(token: unknown, maxLength: number, realm: string): DecodedToken {
+export function decodeToken(token: unknown, maxLength: number, realm: string, padded = false): DecodedToken {
   if (typeof token !== 'string' || token === '') throw new AuthError('malformed_token', { realm, detail: 'token is not a string' });
   if (token.length > maxLength) throw new AuthError('token_too_long', { realm, detail: `longer than ${maxLength} characters` });
   const parts = token.split('.');
   if (parts.length === 5) throw new AuthError('token_encrypted', { realm });
   if (parts.length !== 3) throw new AuthError('malformed_token', { realm, detail: `${parts.length} parts, expected 3` });
   const [headerSegment, payloadSegment, signatureSegment] = parts as [string, string, string];
-  const header = decodeJsonObject(headerSegment, 'header', realm);
-  const payload = decodeJsonObject(payloadSegment, 'payload', realm);
-  const signature = signatureSegment === '' ? Buffer.alloc(0) : decodeSegment(signatureSegment, realm);
+  const header = decodeJsonObject(headerSegment, 'header', realm, padded);
+  const payload = decodeJsonObject(payloadSegment, 'payload', realm, padded);
+  const signature = signatureSegment === '' ? Buffer.alloc(0) : decodeSegment(signatureSegment, realm, padded);
   const signingInput = Buffer.from(token.slice(0, headerSegment.length + 1 + payloadSegment.length), 'latin1');
   return { header, payload, signed: signatureSegment !== '', signingInput, signature };
 }

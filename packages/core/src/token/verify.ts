@@ -6,6 +6,7 @@ import type { NormalizedOptions } from '../options.js';
 import { canonicalTyp } from './typ.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
 import { decodeToken, type DecodedToken } from './decode.js';
+import { checkHeaderRules } from './header-rules.js';
 import type { InternTables } from '../cache/intern.js';
 import { identityOf } from './identity.js';
 import { matchesKeyIssuer } from './issuer-template.js';
@@ -48,6 +49,7 @@ function checkHeader(header: Readonly<Record<string, unknown>>, options: Normali
   if (header.crit !== undefined) throw new AuthError('unsupported_header', { realm, detail: 'crit is present' });
   if (header.b64 !== undefined) throw new AuthError('unsupported_header', { realm, detail: 'b64 is present' });
   if (header.enc !== undefined || header.zip !== undefined) throw new AuthError('unsupported_header', { realm, detail: 'JWE header parameters' });
+  checkHeaderRules(header, options.headerRules, realm);
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') throw new AuthError('malformed_token', { realm, detail: 'kid is not a string' });
   if (options.typ !== undefined) {
@@ -96,7 +98,7 @@ export function verifyAccessToken<C extends object>(
 ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
   const { options } = context;
   const realm = options.realm;
-  const decoded = decodeToken(token, options.maxTokenLength, realm);
+  const decoded = decodeToken(token, options.maxTokenLength, realm, options.headerRules.paddedSegments);
   const { header, payload } = decoded;
   observed.kid = clip(header.kid);
   observed.iss = clip(payload.iss);
