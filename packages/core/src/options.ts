@@ -16,6 +16,8 @@ import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger } from './logger.js';
 import { normalizeTokenKind, type NormalizedTokenKind, type TokenKindOption } from './token/kind.js';
 import { normalizeTrustDomain } from './token/spiffe-id.js';
+import { validateRevocationList } from './revocation/check.js';
+import type { RevocationList } from './revocation/types.js';
 import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
 import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
@@ -141,6 +143,13 @@ export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
    * of a hand-off per token; size the pool with `UV_THREADPOOL_SIZE`. Cached tokens never reach either.
    */
   verifyInThreadPool?: boolean;
+  /**
+   * A denylist consulted for every accepted token, cached ones included (`createMemoryRevocationList()`, or
+   * `createRedisRevocationList()` from `@authgate/redis` for a fleet). A revoked token gets 401 `revoked`. Tokens
+   * without `jti` cannot be revoked one by one, and tokens without `iat` are refused once their subject or client
+   * has an entry: add `requiredClaims: ['jti', 'iat']` to refuse such tokens outright. Off by default.
+   */
+  revocation?: RevocationList;
   /** A pino logger (or anything with the same methods). Default: a silent pino logger (`AUTHGATE_LOG_LEVEL=warn` turns it on). */
   logger?: AuthLogger;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
@@ -178,6 +187,7 @@ export interface NormalizedOptions {
   jwks: Required<JwksOptions>;
   cache: Required<TokenCacheOptions> | false;
   verifyInThreadPool: boolean;
+  revocation: RevocationList | undefined;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
   tokenKind: NormalizedTokenKind;
@@ -233,6 +243,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
     verifyInThreadPool: options.verifyInThreadPool === true,
+    revocation: validateRevocationList(options.revocation),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
     tokenKind: normalizeTokenKind(options.tokenKind),

@@ -1,8 +1,11 @@
 import {
   AuthConfigError,
+  createIdentityForwarder,
   createRequestAuthenticator,
   createWorkloadAuthenticator,
   resolveTokenExchange,
+  type ForwardIdentityOptions,
+  type IdentityForwarder,
   resolveVerifier,
   type TokenExchange,
   type TokenExchangeOptions,
@@ -28,6 +31,12 @@ export interface AdapterOptions {
   tokenExchange?: TokenExchange | TokenExchangeOptions;
   /** Also require a workload token (`x-workload-token` by default), verified with these options, as `req.workload`. */
   workload?: WorkloadOptions;
+  /**
+   * For apps that proxy to services (e.g. with `http-proxy-middleware`): strip every configured identity header a
+   * client sent, then set them from the verified token (`x-user-id`, `x-scope`...; see `ForwardIdentityOptions`).
+   * Off by default.
+   */
+  forwardIdentity?: boolean | ForwardIdentityOptions;
 }
 
 type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
@@ -41,6 +50,8 @@ export type JwtAuthOptions<C extends object = AuthClaims> = AdapterOptions &
 export interface JwtAuthMiddleware<C extends object = AuthClaims> extends RequestHandler {
   /** The verifier behind this middleware: `ready()` at start-up, `health()` for probes, `close()` at shutdown. */
   readonly verifier: Verifier<C>;
+  /** The public keys of signed identity assertions (`forwardIdentity.sign`), for the app to serve; else undefined. */
+  readonly identityJwks: IdentityForwarder['jwks'];
 }
 
 /**
@@ -51,10 +62,11 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   if (options === null || typeof options !== 'object') {
     throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier }');
   }
-  const { optional, tokenLocations, passErrors, verifier: given, tokenExchange, workload: workloadOptions, ...verifierOptions } = options;
+  const { optional, tokenLocations, passErrors, forwardIdentity, verifier: given, tokenExchange, workload: workloadOptions, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
   const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations, tokenExchange: resolveTokenExchange(tokenExchange) });
   const workload = createWorkloadAuthenticator(workloadOptions);
+  const forwarder = createIdentityForwarder(forwardIdentity);
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
 
   // An answer known at once (a cached token, or a key already held) goes on synchronously: next() right away, no
@@ -62,10 +74,13 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   // Express 4 ignores a rejected promise from a middleware.
   function authenticateRequest(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     (req as RequestWithContext)[AUTH_CONTEXT] = context;
+    // Before anything can fail: a refused or anonymous request must not carry a client's own identity headers either.
+    if (forwarder !== undefined) forwarder.strip(req);
     if (workload !== undefined) return withWorkload(req, res, next);
     const result = authenticate(req);
     if (result instanceof Promise) return settle(result, req, res, next);
     req.auth = result as Identity<AuthClaims>;
+    if (forwarder !== undefined) forwarder.apply(req, result);
     next();
   }
 
@@ -89,7 +104,11 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
       return;
     }
     req.auth = identity as Identity<AuthClaims> | null;
+    if (forwarder !== undefined && identity !== null) forwarder.apply(req, identity);
     next();
   }
-  return Object.defineProperty(authenticateRequest, 'verifier', { value: verifier, enumerable: true }) as JwtAuthMiddleware<C>;
+  return Object.defineProperties(authenticateRequest, {
+    verifier: { value: verifier, enumerable: true },
+    identityJwks: { value: forwarder?.jwks, enumerable: true },
+  }) as JwtAuthMiddleware<C>;
 }

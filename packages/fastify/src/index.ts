@@ -3,7 +3,9 @@ import type {
   ActorPredicate,
   ClaimExpectation,
   ClaimPath,
+  ForwardIdentityOptions,
   Identity,
+  IdentityForwarder,
   TokenExchange,
   TokenExchangeOptions,
   TokenLocations,
@@ -38,6 +40,12 @@ export interface AdapterOptions {
   tokenExchange?: TokenExchange | TokenExchangeOptions;
   /** Also require a workload token (`x-workload-token` by default) on authenticated routes, as `request.workload`. */
   workload?: WorkloadOptions;
+  /**
+   * For apps that proxy to services (e.g. with `@fastify/http-proxy`): strip every configured identity header a
+   * client sent (on every route), then set them from the verified token (`x-user-id`, `x-scope`...; see
+   * `ForwardIdentityOptions`). Off by default.
+   */
+  forwardIdentity?: boolean | ForwardIdentityOptions;
 }
 
 type Never<T> = { [K in keyof T]?: never };
@@ -81,6 +89,8 @@ declare module 'fastify' {
     requireAuth(predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>): preHandlerHookHandler;
     /** The verifier behind this registration: `health()` for readiness probes, `ready()` to fetch keys at start-up. */
     authVerifier: Verifier<AuthClaims>;
+    /** The public keys of signed identity assertions (`forwardIdentity.sign`), for the app to serve; else undefined. */
+    authIdentityJwks: IdentityForwarder['jwks'];
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
@@ -96,7 +106,7 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 // Identity provider presets: jwtAuth({ ...providers.entra({ tenant, audience }) }).
 export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
-export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
+export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard, ForwardIdentityOptions } from '@authgate/core';
 export { createTokenExchange, TokenExchangeError } from '@authgate/core';
 export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

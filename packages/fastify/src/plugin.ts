@@ -1,5 +1,6 @@
 import {
   AuthConfigError,
+  createIdentityForwarder,
   createRequestAuthenticator,
   createWorkloadAuthenticator,
   resolveTokenExchange,
@@ -37,8 +38,9 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
     );
   }
   if (options === null || typeof options !== 'object') throw new AuthConfigError('@authgate/fastify: options are required');
-  const { optional: optionalByDefault, tokenLocations, verifier: given, tokenExchange: exchangeOption, workload: workloadOptions, ...verifierOptions } = options;
+  const { optional: optionalByDefault, tokenLocations, forwardIdentity, verifier: given, tokenExchange: exchangeOption, workload: workloadOptions, ...verifierOptions } = options;
   const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', { logger: fastify.log });
+  const forwarder = createIdentityForwarder(forwardIdentity, fastify.log);
   const tokenExchange = resolveTokenExchange(exchangeOption);
   const required = createRequestAuthenticator(verifier, { tokenLocations, tokenExchange });
   const optional = createRequestAuthenticator(verifier, { tokenLocations, optional: true, tokenExchange });
@@ -65,6 +67,8 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
    * one promise reaction.
    */
   function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    // On every request, whatever happens next (public routes too): no client-sent identity header reaches a service.
+    if (forwarder !== undefined) forwarder.strip({ headers: request.headers, rawHeaders: request.raw.rawHeaders });
     const config = request.routeOptions.config as unknown as RouteConfig;
     const record = config[kRouteRecord];
     // No record: a route declared before the plugin, or an unknown URL (401 before 404 discloses no routes).
@@ -97,6 +101,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   function accept(request: FastifyRequest, identity: Identity<AuthClaims> | null, done: HookHandlerDoneFunction): void {
     request.auth = identity;
     (request as unknown as CheckedRequest)[kAuthChecked] = true;
+    if (forwarder !== undefined && identity !== null) forwarder.apply({ headers: request.headers, rawHeaders: request.raw.rawHeaders }, identity);
     done();
   }
 
@@ -104,6 +109,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   fastify.decorateRequest('workload', null);
   fastify.decorateRequest(kAuthChecked, false);
   fastify.decorate('authVerifier', verifier);
+  fastify.decorate('authIdentityJwks', forwarder?.jwks);
   decorateGuards(fastify, verifier.realm);
 
   fastify.addHook('onRoute', function (this: FastifyInstance, route) {
