@@ -16,7 +16,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Configuration, EncryptionAlgValues, EncryptionEncValues, ResourceServer } from 'oidc-provider';
+import type { ClientMetadata, Configuration, default as ProviderClass, EncryptionAlgValues, EncryptionEncValues, errors as ProviderErrors, ResourceServer } from 'oidc-provider';
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA' | 'Ed25519';
 
@@ -65,6 +65,12 @@ export interface StartProviderOptions {
   introspectionClient?: { id: string; secret: string };
   /** Changes the provider configuration before the provider is built (e.g. `features.dpop`, `features.mTLS`). */
   configure?: (configuration: Configuration) => void;
+  /** More clients (e.g. services allowed a grant registered in `setup`). */
+  clients?: ClientMetadata[];
+  /** Claims added to every token the provider issues (oidc-provider's `extraTokenClaims`). */
+  extraTokenClaims?: Configuration['extraTokenClaims'];
+  /** Runs once the provider exists, before it serves: register extra grants here (`provider.registerGrantType`). */
+  setup?: (provider: ProviderClass, errors: typeof ProviderErrors) => void;
 }
 
 export interface TokenRequest {
@@ -184,6 +190,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           token_endpoint_auth_method: 'client_secret_basic' as const,
           id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
         }]),
+        ...(options.clients ?? []).map((metadata): ClientMetadata => ({ id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg, ...metadata })),
       ],
       features: {
         devInteractions: { enabled: false },
@@ -214,6 +221,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           },
         },
       },
+      ...(options.extraTokenClaims === undefined ? {} : { extraTokenClaims: options.extraTokenClaims }),
       formats: {
         customizers: {
           jwt: (_ctx, token, parts) => {
@@ -227,6 +235,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
     };
     options.configure?.(configuration);
     const provider = new Provider(issuer, configuration);
+    options.setup?.(provider, errors);
     const callback = provider.callback();
     // Mounted the way connect/express mount apps: the prefix is stripped from req.url and kept in req.originalUrl,
     // from which oidc-provider builds its endpoint URLs.

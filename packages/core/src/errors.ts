@@ -60,6 +60,13 @@ export type AuthErrorReason =
   | 'token_not_bound'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
+  // Service to service: the route's delegation, token-kind or workload requirement (403 insufficient_scope).
+  | 'actor_not_allowed'
+  | 'token_kind_not_allowed'
+  | 'client_not_allowed'
+  | 'workload_not_allowed'
+  // The route needs a workload token beside the user's, and none came (401, no error code).
+  | 'workload_missing'
   | 'insufficient_role'
   | 'insufficient_claim'
   | 'access_denied'
@@ -120,6 +127,11 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   certificate_mismatch: { status: 401, code: 'invalid_token', description: 'The access token is not bound to the client certificate' },
   token_not_bound: { status: 401, code: 'invalid_token', description: 'The access token is not sender-constrained' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
+  actor_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The acting party is not allowed on this route' },
+  token_kind_not_allowed: { status: 403, code: 'insufficient_scope', description: 'This route needs another kind of token (user or client)' },
+  client_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The client is not allowed on this route' },
+  workload_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The calling workload is not allowed on this route' },
+  workload_missing: { status: 401, code: undefined, description: 'Workload authentication required' },
   insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
   insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
   access_denied: { status: 403, code: 'insufficient_scope', description: 'The access token does not grant access to this resource' },

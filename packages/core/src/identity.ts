@@ -1,3 +1,7 @@
+import type { Actor } from './token/actor.js';
+import type { TokenKind } from './token/kind.js';
+import type { ExchangeRequest, ExchangedToken } from './exchange/types.js';
+
 /** The registered claims authgate has checked before an `Identity` exists. */
 export interface RegisteredClaims {
   iss: string;
@@ -48,6 +52,19 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly source: 'jwt' | 'introspection';
   /** The key or certificate the token is bound to (`cnf`, RFC 9449 / RFC 8705), already checked; undefined for a plain bearer token. */
   readonly confirmation?: Confirmation | undefined;
+  /** `'client'` for a token without a user (client credentials, a workload), else `'user'`; see `tokenKind`. */
+  readonly kind: TokenKind;
+  /** RFC 8693 `act`: who acts on the subject's behalf, nested for a chain; `undefined` for a direct call. */
+  readonly actor?: Actor;
+  /** RFC 8693 `may_act`: who may act on the subject's behalf. */
+  readonly mayAct?: Actor;
+  /** The workload's SPIFFE ID, for a verifier with `trustDomain` (JWT-SVIDs; see `providers.spiffe`). */
+  readonly workload?: string;
+  /**
+   * Exchanges this request's token (RFC 8693) for one to call a downstream service with. Present only on requests
+   * authenticated by an adapter given `tokenExchange`.
+   */
+  readonly exchange?: (request: ExchangeRequest) => Promise<ExchangedToken>;
 }
 
 /** A token's proof-of-possession binding: the DPoP key's JWK thumbprint, or the client certificate's SHA-256 thumbprint. */

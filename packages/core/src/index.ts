@@ -44,6 +44,18 @@ export { checkAdapterOptionNames, VERIFIER_OPTION_KEYS } from './config/option-k
 export { keysOf, rejectUnknownKeys, suggestKey } from './config/known-keys.js';
 export type { OptionKeys } from './config/known-keys.js';
 export { verifierOptionsFromEnv, ENV_VARIABLES } from './config/env.js';
+export { createTokenExchange } from './exchange/token-exchange.js';
+export { TokenExchangeError } from './exchange/errors.js';
+export { TOKEN_TYPE } from './exchange/types.js';
+export type { TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, ExchangeCacheOptions, ExchangeMode } from './exchange/types.js';
+export { resolveTokenExchange } from './exchange/bind.js';
+export type { Actor } from './token/actor.js';
+export { MAX_ACTOR_DEPTH } from './token/actor.js';
+export type { TokenKind, TokenKindOption } from './token/kind.js';
+export { requireActorGuard, requireDirectCallGuard, requireUserGuard, requireClientGuard, requireWorkloadGuard } from './guards/delegation.js';
+export type { ActorPredicate, ActorMatch } from './guards/delegation.js';
+export { createWorkloadAuthenticator } from './workload/authenticator.js';
+export type { WorkloadOptions, WorkloadAuthenticator } from './workload/authenticator.js';
 export { createIdentityForwarder } from './http/forward-identity.js';
 export type { ForwardIdentityOptions, IdentityForwarder } from './http/forward-identity.js';
 export { IDENTITY_ASSERTION_TYP, IDENTITY_ASSERTION_HEADER } from './http/identity-assertion.js';
@@ -62,6 +74,8 @@ export type {
   KeycloakArguments,
   KubernetesArguments,
   OktaArguments,
+  SpiffeOptions,
+  SpiffeBundle,
 } from './providers/index.js';
 export type { HeaderRuleOptions } from './token/header-rules.js';
 export type { PemKeyOptions } from './keys/pem-options.js';

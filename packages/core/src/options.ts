@@ -17,6 +17,8 @@ import { getDefaultLogger, SILENT_LOGGER } from './logger.js';
 import { checkVerifierOptionNames } from './config/option-keys.js';
 import { normalizeIntrospection, type IntrospectionOptions, type NormalizedIntrospection } from './introspection/options.js';
 import { normalizeDecryption, type DecryptionOptions, type NormalizedDecryption } from './token/jwe.js';
+import { normalizeTokenKind, type NormalizedTokenKind, type TokenKindOption } from './token/kind.js';
+import { normalizeTrustDomain } from './token/spiffe-id.js';
 import { validateRevocationList } from './revocation/check.js';
 import type { RevocationList } from './revocation/types.js';
 import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
@@ -165,6 +167,12 @@ export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
   revocation?: RevocationList;
   /** Called for key-set refreshes, refresh failures and rejected tokens (metrics hook). If it throws, that is logged and ignored. */
   onEvent?: (event: KeySourceEvent) => void;
+  /** Tells client tokens from user tokens (`identity.kind`) beyond the built-in rules. Default: the built-in rules only. */
+  tokenKind?: TokenKindOption;
+  /** The JWK `use` a key must have to verify tokens. Default `'sig'` (a key without `use` is accepted too). SPIFFE bundles: `'jwt-svid'`. */
+  keyUse?: string;
+  /** A SPIFFE trust domain: `sub` must be a workload SPIFFE ID in it, and becomes `identity.workload`. Off by default. */
+  trustDomain?: string;
 }
 
 /** Options after validation: every default applied, every list a Set or array, every duration in seconds. */
@@ -197,6 +205,9 @@ export interface NormalizedOptions {
   revocation: RevocationList | undefined;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
+  tokenKind: NormalizedTokenKind;
+  keyUse: string;
+  trustDomain: string | undefined;
   headerRules: NormalizedHeaderRules;
   /** URL template with `{kid}` for per-kid PEM keys (AWS ALB), checked against the URL policy. */
   publicKeyUri: string | undefined;
@@ -253,6 +264,9 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     revocation: validateRevocationList(options.revocation),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
+    tokenKind: normalizeTokenKind(options.tokenKind),
+    keyUse: options.keyUse === undefined ? 'sig' : nonEmptyStrings('keyUse', options.keyUse)[0] as string,
+    trustDomain: options.trustDomain === undefined ? undefined : normalizeTrustDomain(options.trustDomain),
     headerRules: normalizeHeaderRules(options),
     publicKeyUri: normalizePublicKeyUri(options),
   };

@@ -3,7 +3,7 @@ import { withToken, type Identity } from './identity.js';
 import { createIntrospector, type Introspector } from './introspection/introspector.js';
 import { signedResponseReader } from './introspection/signed-response.js';
 import { decryptToken } from './token/jwe.js';
-import { isB64Token, tokenKind } from './token/kind.js';
+import { isB64Token, tokenFormat } from './token/format.js';
 import type { KeySource } from './keys/key-source.js';
 import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
 import { RemoteKeySource } from './keys/remote-jwks.js';
@@ -38,7 +38,7 @@ function createKeySource(entry: NormalizedOptions['issuers'][number], options: N
   if (options.secret !== undefined) return new SecretKeySource(options.secret, sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer);
   // A source shared by several issuers names them all in health and logs.
   const issuer = sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer;
-  const common = { issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent };
+  const common = { issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent, keyUse: options.keyUse };
   if (entry.jwks !== undefined) return new StaticKeySource(entry.jwks, common);
   if (options.publicKeyUri !== undefined) {
     return new PemKeySource({ ...common, template: options.publicKeyUri, jwks: options.jwks, allowInsecureHttp: options.allowInsecureHttp });
@@ -132,7 +132,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     const observed: ObservedToken = {};
     let outcome: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      outcome = decryption !== undefined && tokenKind(token) === 'jwe'
+      outcome = decryption !== undefined && tokenFormat(token) === 'jwe'
         ? decryptAndVerify<C>(token, observed)
         : verifyAccessToken<C>(token, context, observed);
     } catch (error) {
@@ -199,7 +199,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
   function verifyNow(token: string): Identity<C> | Promise<Identity<C>> {
     if (introspector === undefined || typeof token !== 'string' || token.length > options.maxTokenLength) return verifyJwt(token);
     // An opaque token outside RFC 6750's alphabet (or empty) is malformed: refused here, never sent to the server.
-    if (tokenKind(token) === 'opaque') return isB64Token(token) ? introspect(token, introspector) : verifyJwt(token);
+    if (tokenFormat(token) === 'opaque') return isB64Token(token) ? introspect(token, introspector) : verifyJwt(token);
     return introspector.forJwt === 'always' ? checkedWithServer(verifyJwt(token), token, introspector) : verifyJwt(token);
   }
 
@@ -230,7 +230,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     realm,
     cached(token: string): Identity<C> | undefined {
       if (typeof token !== 'string') return undefined;
-      if (introspector !== undefined && tokenKind(token) === 'opaque') return introspector.peek<C>(token);
+      if (introspector !== undefined && tokenFormat(token) === 'opaque') return introspector.peek<C>(token);
       if (cache === undefined) return undefined;
       const identity = cache.peek(token, Math.floor(Date.now() / 1000));
       if (identity === undefined || !isServable(identity)) return undefined;

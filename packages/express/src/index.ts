@@ -26,6 +26,8 @@ declare global {
        * `optional: true`, `undefined` where no `jwtAuth` ran.
        */
       auth?: Identity<AuthClaims> | null;
+      /** The calling workload's identity, after a `jwtAuth` given the `workload` option; `undefined` elsewhere. */
+      workload?: Identity<object>;
     }
   }
 }
@@ -33,6 +35,7 @@ declare global {
 export { jwtAuth } from './jwt-auth.js';
 export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-auth.js';
 export { requireScope, requireAnyScope, requireActive } from './require-scope.js';
+export { requireActor, requireDirectCall, requireUser, requireClient, requireWorkload } from './require-caller.js';
 export { requireRole, requireAnyRole, requireClaim, requireAuth } from './require-identity.js';
 // For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
 export { guardMiddleware } from './guard.js';
@@ -42,4 +45,6 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard, ForwardIdentityOptions } from '@authgate/core';
+export { createTokenExchange, TokenExchangeError } from '@authgate/core';
+export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

@@ -4,11 +4,16 @@ import {
   createIdentityForwarder,
   createRequestAuthenticator,
   keysOf,
+  createWorkloadAuthenticator,
+  resolveTokenExchange,
   type ForwardIdentityOptions,
   type IdentityForwarder,
   type OptionKeys,
   resolveVerifier,
   type DpopOptions,
+  type TokenExchange,
+  type TokenExchangeOptions,
+  type WorkloadOptions,
   type Identity,
   type MtlsOptions,
   type TokenLocations,
@@ -34,6 +39,10 @@ export interface AdapterOptions {
   mtls?: MtlsOptions;
   /** Hand the `AuthError` to `next(err)` for your error handler instead of answering. */
   passErrors?: boolean;
+  /** A `createTokenExchange(...)` client (or its options): gives `req.auth.exchange({ audience, scope })`. */
+  tokenExchange?: TokenExchange | TokenExchangeOptions;
+  /** Also require a workload token (`x-workload-token` by default), verified with these options, as `req.workload`. */
+  workload?: WorkloadOptions;
   /**
    * For apps that proxy to services (e.g. with `http-proxy-middleware`): strip every configured identity header a
    * client sent, then set them from the verified token (`x-user-id`, `x-scope`...; see `ForwardIdentityOptions`).
@@ -43,7 +52,7 @@ export interface AdapterOptions {
 }
 
 /** The Express adapter's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true, forwardIdentity: true, dpop: true, mtls: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true, forwardIdentity: true, dpop: true, mtls: true, tokenExchange: true, workload: true };
 
 type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
 
@@ -73,9 +82,10 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
     throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set)');
   }
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional, tokenLocations, dpop, mtls, passErrors, forwardIdentity, verifier: given, ...verifierOptions } = options;
+  const { optional, tokenLocations, dpop, mtls, passErrors, forwardIdentity, verifier: given, tokenExchange, workload: workloadOptions, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
-  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations, dpop, mtls });
+  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations, dpop, mtls, tokenExchange: resolveTokenExchange(tokenExchange) });
+  const workload = createWorkloadAuthenticator(workloadOptions);
   const forwarder = createIdentityForwarder(forwardIdentity);
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true, verifier: verifier as Verifier<object> });
 
@@ -86,11 +96,23 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
     (req as RequestWithContext)[AUTH_CONTEXT] = context;
     // Before anything can fail: a refused or anonymous request must not carry a client's own identity headers either.
     if (forwarder !== undefined) forwarder.strip(req);
+    if (workload !== undefined) return withWorkload(req, res, next);
     const result = authenticate(req);
     if (result instanceof Promise) return settle(result, req, res, next);
     req.auth = result as Identity<AuthClaims>;
     if (forwarder !== undefined) forwarder.apply(req, result);
     next();
+  }
+
+  /** The workload first (who calls), then the user (on whose behalf): each refusal names its own realm. */
+  async function withWorkload(req: Request, res: Response, next: NextFunction): Promise<void> {
+    try {
+      req.workload = await (workload as NonNullable<typeof workload>).authenticate(req);
+    } catch (error) {
+      refuse(error, req, res, next, context);
+      return;
+    }
+    return settle(Promise.resolve(authenticate(req)), req, res, next);
   }
 
   async function settle(pending: Promise<Identity<C> | null>, req: Request, res: Response, next: NextFunction): Promise<void> {

@@ -1,4 +1,24 @@
-import { createActiveGuard, createClaimGuard, createPredicateGuard, createRoleGuard, createScopeGuard, isAuthError, type AuthPredicate, type ClaimExpectation, type ClaimPath, type Guard, type Identity, type Verifier } from '@authgate/core';
+import {
+  createActiveGuard,
+  createClaimGuard,
+  createPredicateGuard,
+  createRoleGuard,
+  createScopeGuard,
+  isAuthError,
+  requireActorGuard,
+  requireClientGuard,
+  requireDirectCallGuard,
+  requireUserGuard,
+  requireWorkloadGuard,
+  type ActorMatch,
+  type ActorPredicate,
+  type AuthPredicate,
+  type ClaimExpectation,
+  type ClaimPath,
+  type Guard,
+  type Identity,
+  type Verifier,
+} from '@authgate/core';
 import type { AuthClaims } from './index.js';
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { kAuthChecked, refuseThrough, type CheckedRequest } from './refuse.js';
@@ -29,6 +49,11 @@ export function guardHook(guard: Guard<FastifyRequest>, realm: string): preHandl
 export function decorateGuards(fastify: FastifyInstance, realm: string, verifier: Verifier<object>): void {
   fastify.decorate('requireScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'all', realm), realm));
   fastify.decorate('requireAnyScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'any', realm), realm));
+  fastify.decorate('requireActor', (requirement: ActorPredicate<FastifyRequest> | ActorMatch) => guardHook(requireActorGuard(requirement, realm), realm));
+  fastify.decorate('requireDirectCall', () => guardHook(requireDirectCallGuard(realm), realm));
+  fastify.decorate('requireUser', () => guardHook(requireUserGuard(realm), realm));
+  fastify.decorate('requireClient', (...clientIds: string[]) => guardHook(requireClientGuard(clientIds, realm), realm));
+  fastify.decorate('requireWorkload', (...spiffeIds: string[]) => guardHook(requireWorkloadGuard(spiffeIds, realm), realm));
   fastify.decorate('requireRole', (...roles: string[]) => guardHook(createRoleGuard(roles, 'all', realm), realm));
   fastify.decorate('requireAnyRole', (...roles: string[]) => guardHook(createRoleGuard(roles, 'any', realm), realm));
   fastify.decorate('requireClaim', (path: ClaimPath, expected: ClaimExpectation) => guardHook(createClaimGuard(path, expected, realm), realm));

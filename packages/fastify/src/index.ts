@@ -1,4 +1,20 @@
-import type { ClaimExpectation, ClaimPath, DpopOptions, ForwardIdentityOptions, Identity, IdentityForwarder, MtlsOptions, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
+import type {
+  ActorMatch,
+  ActorPredicate,
+  ClaimExpectation,
+  ClaimPath,
+  DpopOptions,
+  ForwardIdentityOptions,
+  Identity,
+  IdentityForwarder,
+  MtlsOptions,
+  TokenExchange,
+  TokenExchangeOptions,
+  TokenLocations,
+  Verifier,
+  VerifierOptions,
+  WorkloadOptions,
+} from '@authgate/core';
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { jwtAuth } from './plugin.js';
 
@@ -22,6 +38,10 @@ export interface AdapterOptions {
   optional?: boolean;
   /** Where tokens may come from; only the `Authorization` header by default. `body` moves the check to `preValidation`. */
   tokenLocations?: TokenLocations;
+  /** A `createTokenExchange(...)` client (or its options): gives `request.auth.exchange({ audience, scope })`. */
+  tokenExchange?: TokenExchange | TokenExchangeOptions;
+  /** Also require a workload token (`x-workload-token` by default) on authenticated routes, as `request.workload`. */
+  workload?: WorkloadOptions;
   /**
    * For apps that proxy to services (e.g. with `@fastify/http-proxy`): strip every configured identity header a
    * client sent (on every route), then set them from the verified token (`x-user-id`, `x-scope`...; see
@@ -51,12 +71,24 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The verified caller; `null` until verified, and on anonymous requests to optional routes. */
     auth: Identity<AuthClaims> | null;
+    /** The calling workload's identity, on a registration given the `workload` option; `null` otherwise. */
+    workload: Identity<object> | null;
   }
   interface FastifyInstance {
     /** A preHandler that refuses (403 `insufficient_scope`) unless the token grants every scope listed. */
     requireScope(...scopes: string[]): preHandlerHookHandler;
     /** A preHandler that refuses (403 `insufficient_scope`) unless the token grants at least one scope listed. */
     requireAnyScope(...scopes: string[]): preHandlerHookHandler;
+    /** A delegated call whose current actor (`act`) passes the predicate or matches `{ subject?, clientId? }`; else 403. */
+    requireActor(requirement: ActorPredicate<FastifyRequest> | ActorMatch): preHandlerHookHandler;
+    /** A direct call: a token with any `act` claim is refused (403). */
+    requireDirectCall(): preHandlerHookHandler;
+    /** A token with a user behind it (`request.auth.kind === 'user'`); a client token is refused (403). */
+    requireUser(): preHandlerHookHandler;
+    /** A client token, of one of `clientIds` when any are given (403 otherwise). */
+    requireClient(...clientIds: string[]): preHandlerHookHandler;
+    /** The calling workload (`request.workload`) is one of these SPIFFE IDs (any when none given); else 403. */
+    requireWorkload(...spiffeIds: string[]): preHandlerHookHandler;
     /** A preHandler that refuses (403, `insufficient_role`) unless the token grants every role listed (`rolesClaims`). */
     requireRole(...roles: string[]): preHandlerHookHandler;
     /** A preHandler that refuses (403, `insufficient_role`) unless the token grants at least one role listed. */
@@ -94,4 +126,6 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard, ForwardIdentityOptions } from '@authgate/core';
+export { createTokenExchange, TokenExchangeError } from '@authgate/core';
+export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

@@ -5,6 +5,8 @@ import {
   keysOf,
   type OptionKeys,
   createRequestAuthenticator,
+  createWorkloadAuthenticator,
+  resolveTokenExchange,
   resolveVerifier,
   type Identity,
   type RequestAuthenticator,
@@ -32,7 +34,7 @@ function validateRouteAuth(value: unknown, url: string): void {
 }
 
 /** The plugin's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, forwardIdentity: true, dpop: true, mtls: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, forwardIdentity: true, dpop: true, mtls: true, tokenExchange: true, workload: true };
 
 const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, options) => {
   if (fastify.hasRequestDecorator('auth')) {
@@ -42,13 +44,15 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   }
   if (options === null || typeof options !== 'object') throw new AuthConfigError('authgate: @authgate/fastify: options must be an object');
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional: optionalByDefault, tokenLocations, dpop, mtls, forwardIdentity, verifier: given, ...verifierOptions } = options;
+  const { optional: optionalByDefault, tokenLocations, dpop, mtls, forwardIdentity, verifier: given, tokenExchange: exchangeOption, workload: workloadOptions, ...verifierOptions } = options;
   // Fastify's logger when the application turned it on (a disabled one has no level and would hide outages).
   const defaults = typeof fastify.log.level === 'string' ? { logger: fastify.log } : {};
   const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', defaults);
   const forwarder = createIdentityForwarder(forwardIdentity, fastify.log);
-  const required = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls });
-  const optional = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls, optional: true });
+  const tokenExchange = resolveTokenExchange(exchangeOption);
+  const required = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls, tokenExchange });
+  const optional = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls, optional: true, tokenExchange });
+  const workload = createWorkloadAuthenticator(workloadOptions === undefined ? undefined : { logger: fastify.log, ...workloadOptions });
   const byDefault = optionalByDefault === true ? optional : required;
   // Anything but an explicit 'optional' (or no opinion under `optional: true`) demands a token: fail closed.
   const authenticatorFor = (mode: RouteAuth | undefined): RequestAuthenticator<AuthClaims> | null =>
@@ -72,6 +76,16 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
     }
     // Fastify's request is what core reads: headers (a hook's replacement included), Node's raw headers, query and
     // body, and for DPoP and mTLS its method, URL, trust-proxy-aware protocol and host, and socket.
+    // The workload first (who calls), then the user (on whose behalf).
+    if (workload !== undefined) {
+      workload.authenticate(request)
+        .then((caller) => {
+          request.workload = caller;
+          return authenticator(request);
+        })
+        .then((identity) => accept(request, identity, done), (error: unknown) => refuseThrough(request, reply, done, error));
+      return;
+    }
     const result = authenticator(request);
     if (result instanceof Promise) {
       result.then(
@@ -91,6 +105,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   }
 
   fastify.decorateRequest('auth', null);
+  fastify.decorateRequest('workload', null);
   fastify.decorateRequest(kAuthChecked, false);
   fastify.decorate('authVerifier', verifier);
   fastify.decorate('authIdentityJwks', forwarder?.jwks);
@@ -112,6 +127,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   if (tokenLocations?.body !== undefined && tokenLocations.body !== false) fastify.addHook('preValidation', authenticate);
   else fastify.addHook('onRequest', authenticate);
   if (owned) fastify.addHook('onClose', async () => verifier.close());
+  if (workload !== undefined) fastify.addHook('onClose', async () => workload.verifier.close());
 };
 
 /**

@@ -37,6 +37,9 @@ export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
   revocation: true,
   logger: true,
   onEvent: true,
+  tokenKind: true,
+  keyUse: true,
+  trustDomain: true,
 };
 
 export const ISSUER_CONFIG_KEYS: OptionKeys<IssuerConfig> = { issuer: true, jwksUri: true, jwks: true };
@@ -57,7 +60,7 @@ export const TOKEN_CACHE_OPTION_KEYS: OptionKeys<TokenCacheOptions> = { maxEntri
 export const TOKEN_LOCATION_KEYS: OptionKeys<TokenLocations> = { header: true, cookie: true, query: true, body: true };
 
 /** What every adapter accepts besides the verifier's options (adapters add their own record to these). */
-export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = { optional: true, tokenLocations: true, dpop: true, mtls: true };
+export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = { optional: true, tokenLocations: true, dpop: true, mtls: true, tokenExchange: true };
 
 /**
  * Names and shapes of the verifier's options, before any value is read: unknown keys at every level (with a

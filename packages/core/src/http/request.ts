@@ -6,6 +6,8 @@ import { immediateVerifyOf } from '../verifier.js';
 import { checkTokenLocationNames } from '../config/option-keys.js';
 import { createBoundAuthenticator, type BindingOptions } from '../binding/authenticate.js';
 import type { SocketLike } from '../binding/mtls.js';
+import { bindExchange } from '../exchange/bind.js';
+import type { TokenExchange } from '../exchange/types.js';
 
 /** The parts of an HTTP request authgate reads; Express and Fastify requests both fit. */
 export interface RequestLike {
@@ -55,6 +57,8 @@ export interface RequestAuthOptions extends BindingOptions {
   /** Let requests without any credentials through as anonymous (`auth` stays null). A bad token is still refused. */
   optional?: boolean;
   tokenLocations?: TokenLocations;
+  /** Gives each identity `exchange(...)`, bound to the request's own token (see `createTokenExchange`). */
+  tokenExchange?: TokenExchange;
 }
 
 /**
@@ -214,7 +218,9 @@ export function createRequestAuthenticator<C extends object>(
     verify: verifyNow ?? ((token) => Promise.resolve(verifier.verify(token))),
     countHeaders,
   });
-  const cached = headerOnly && bound.bearerFastPath && verifyNow !== undefined && verifier.cached !== undefined
+  const exchanger = options.tokenExchange;
+  // With token exchange each identity gets its own copy bound to its token, so there is no cache-only path.
+  const cached = headerOnly && exchanger === undefined && bound.bearerFastPath && verifyNow !== undefined && verifier.cached !== undefined
     ? verifier.cached.bind(verifier)
     : undefined;
   // Not an async function: an answer known at once comes back as is, with no promise and no microtask hop.
@@ -229,7 +235,7 @@ export function createRequestAuthenticator<C extends object>(
         return Promise.reject(error);
       }
     }
-    return bound.authenticate(request);
+    return exchanger === undefined ? bound.authenticate(request) : bindExchange(bound.authenticate(request), exchanger);
   };
 }
 

@@ -4,6 +4,7 @@ import { readScopes } from '../guards/scopes.js';
 import { readStringList } from '../token/claim-values.js';
 import type { NormalizedOptions } from '../options.js';
 import type { IntrospectionResponse } from './client.js';
+import { tokenKindOf } from '../token/kind.js';
 
 const NO_HEADER: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -60,6 +61,7 @@ export function checkActiveAnswer(
   }
   const issuer = iss ?? [...(options.issuerAllowlist ?? [])][0] ?? '';
   const claims = Object.freeze({ ...answer, iss: issuer }) as unknown as RegisteredClaims;
+  const clientId = typeof answer.client_id === 'string' && answer.client_id !== '' ? answer.client_id : undefined;
   const identity: Omit<Identity<object>, 'token'> = Object.freeze({
     subject: answer.sub as string | undefined,
     issuer,
@@ -74,7 +76,8 @@ export function checkActiveAnswer(
     header: NO_HEADER,
     alg: '',
     source: 'introspection' as const,
-    clientId: typeof answer.client_id === 'string' && answer.client_id !== '' ? answer.client_id : undefined,
+    clientId,
+    kind: tokenKindOf(claims, options.tokenKind, clientId),
   });
   return { identity, exp };
 }
@@ -94,9 +97,11 @@ export function identityWithToken<C extends object>(base: Omit<Identity<object>,
     claims: base.claims,
     expiresAt: base.expiresAt,
     kid: base.kid,
+    header: base.header,
     alg: base.alg,
     source: base.source,
     clientId: base.clientId,
+    kind: base.kind,
   };
   return Object.freeze(Object.defineProperty(identity, 'token', { value: token, enumerable: false })) as unknown as Identity<C>;
 }

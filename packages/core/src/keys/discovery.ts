@@ -3,7 +3,7 @@ import { fetchJson, KeySourceFetchError } from '../net/fetch-json.js';
 import { assertFetchableUrl, redactUrl, urlPolicyViolation } from '../net/url-policy.js';
 
 /**
- * Finds an issuer's `jwks_uri` from its metadata: OpenID Connect Discovery 1.0 first, then RFC 8414 (OAuth 2.0
+ * Finds an issuer's `jwks_uri` (or another endpoint, e.g. `token_endpoint`) from its metadata: OpenID Connect Discovery 1.0 first, then RFC 8414 (OAuth 2.0
  * Authorization Server Metadata). The document must name the configured issuer exactly (OIDC Discovery §4.3,
  * RFC 8414 §3.3): otherwise anyone able to serve a document on that path could hand us another issuer's keys.
  */
@@ -33,7 +33,12 @@ export function discoveryUrls(issuer: string, allowInsecureHttp: boolean): [open
   ];
 }
 
-export async function discoverJwksUri(issuer: string, options: DiscoveryOptions): Promise<string> {
+export function discoverJwksUri(issuer: string, options: DiscoveryOptions): Promise<string> {
+  return discoverEndpoint(issuer, 'jwks_uri', options);
+}
+
+/** The URL the issuer's metadata gives for `field`, checked against the URL policy. */
+export async function discoverEndpoint(issuer: string, field: 'jwks_uri' | 'token_endpoint', options: DiscoveryOptions): Promise<string> {
   const candidates = discoveryUrls(issuer, options.allowInsecureHttp);
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const failures: string[] = [];
@@ -55,28 +60,29 @@ export async function discoverJwksUri(issuer: string, options: DiscoveryOptions)
       }
       throw error;
     }
-    return jwksUriFrom(body, issuer, url, options.allowInsecureHttp);
+    return endpointFrom(body, field, issuer, url, options.allowInsecureHttp);
   }
   throw new KeySourceFetchError('bad_document', candidates[0], `no discovery document found (${failures.join('; ')})`);
 }
 
-function jwksUriFrom(document: unknown, issuer: string, url: string, allowInsecureHttp: boolean): string {
+function endpointFrom(document: unknown, field: 'jwks_uri' | 'token_endpoint', issuer: string, url: string, allowInsecureHttp: boolean): string {
   const fail = (why: string): KeySourceFetchError => new KeySourceFetchError('bad_document', redactUrl(url), why);
   if (document === null || typeof document !== 'object' || Array.isArray(document)) throw fail('discovery document is not a JSON object');
-  const metadata = document as { issuer?: unknown; jwks_uri?: unknown };
+  const metadata = document as Record<string, unknown>;
   if (metadata.issuer !== issuer) {
     // The document's issuer is attacker-reachable text at worst; quoting it (JSON, clipped) keeps logs unambiguous.
     const named = typeof metadata.issuer === 'string' ? JSON.stringify(metadata.issuer.slice(0, 200)) : 'no string issuer';
     throw new KeySourceFetchError('issuer_mismatch', redactUrl(url), `discovery document names issuer ${named}, not the configured ${JSON.stringify(issuer)}`);
   }
-  if (typeof metadata.jwks_uri !== 'string') throw fail('discovery document has no jwks_uri string');
-  let jwksUri: URL;
+  const value = metadata[field];
+  if (typeof value !== 'string') throw fail(`discovery document has no ${field} string`);
+  let endpoint: URL;
   try {
-    jwksUri = new URL(metadata.jwks_uri);
+    endpoint = new URL(value);
   } catch {
-    throw fail('discovery document jwks_uri is not an absolute URL');
+    throw fail(`discovery document ${field} is not an absolute URL`);
   }
-  const violation = urlPolicyViolation(jwksUri, allowInsecureHttp);
-  if (violation !== undefined) throw fail(`discovered jwks_uri ${JSON.stringify(redactUrl(jwksUri))} refused: it ${violation}`);
-  return jwksUri.href;
+  const violation = urlPolicyViolation(endpoint, allowInsecureHttp);
+  if (violation !== undefined) throw fail(`discovered ${field} ${JSON.stringify(redactUrl(endpoint))} refused: it ${violation}`);
+  return endpoint.href;
 }

@@ -46,10 +46,11 @@ function bitLength(bytes: Buffer): number {
 }
 
 /** Why this JWK cannot verify signatures, or undefined when it can. */
-function unusableBecause(jwk: Record<string, unknown>): string | undefined {
+function unusableBecause(jwk: Record<string, unknown>, use: string): string | undefined {
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return 'kid is not a string';
   if (jwk.issuer !== undefined && (typeof jwk.issuer !== 'string' || jwk.issuer === '')) return 'issuer is not a non-empty string';
-  if (jwk.use !== undefined && jwk.use !== 'sig') return `use is ${JSON.stringify(jwk.use)}, not "sig"`;
+  // 'sig' also admits a key without `use`; any other use (a SPIFFE bundle's 'jwt-svid') must be named by the key.
+  if (use === 'sig' ? jwk.use !== undefined && jwk.use !== 'sig' : jwk.use !== use) return `use is ${JSON.stringify(jwk.use)}, not ${JSON.stringify(use)}`;
   if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify'))) {
     return 'key_ops does not include "verify"';
   }
@@ -106,8 +107,9 @@ function keyId(kid: string | undefined, publicJwk: JWK, issuer: unknown): string
 /**
  * Splits a JWK Set into keys that may verify signatures and keys refused (with why). Throws `KeySetFormatError` if
  * the document is not a JWK Set at all. Never throws for a single bad key: one broken key must not take down the rest.
+ * `use` is the JWK `use` a key must have (`'sig'`, the default, also takes keys without one).
  */
-export function selectUsableKeys(document: unknown): { usable: UsableJwk[]; rejected: RejectedJwk[] } {
+export function selectUsableKeys(document: unknown, use = 'sig'): { usable: UsableJwk[]; rejected: RejectedJwk[] } {
   if (document === null || typeof document !== 'object' || !Array.isArray((document as { keys?: unknown }).keys)) {
     throw new KeySetFormatError('not a JWK Set: expected an object with a "keys" array');
   }
@@ -120,7 +122,7 @@ export function selectUsableKeys(document: unknown): { usable: UsableJwk[]; reje
     }
     const jwk = entry as Record<string, unknown>;
     const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
-    const why = unusableBecause(jwk);
+    const why = unusableBecause(jwk, use);
     if (why !== undefined) {
       rejected.push({ kid, why });
       continue;

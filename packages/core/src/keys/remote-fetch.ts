@@ -23,6 +23,8 @@ export interface KeySetFetcherOptions {
   jwks: Required<JwksOptions>;
   allowInsecureHttp: boolean;
   logger: AuthLogger;
+  /** The JWK `use` a key must have; default `'sig'` (or none). */
+  keyUse?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export class KeySetFetcher {
   private validate(uri: string, body: unknown): KeySet {
     let selected: ReturnType<typeof selectUsableKeys>;
     try {
-      selected = selectUsableKeys(body);
+      selected = selectUsableKeys(body, this.options.keyUse);
     } catch (error) {
       if (error instanceof KeySetFormatError) throw new KeySourceFetchError('bad_document', uri, 'response is not a JWK Set');
       throw error;

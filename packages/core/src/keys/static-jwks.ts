@@ -10,6 +10,8 @@ export interface StaticKeySourceOptions {
   realm: string;
   /** Told about keys refused from a set that still has usable ones. */
   logger?: AuthLogger;
+  /** The JWK `use` a key must have; default `'sig'` (or none). */
+  keyUse?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class StaticKeySource implements KeySource {
     const owner = options.issuer === null ? 'jwks' : `jwks for issuer ${JSON.stringify(options.issuer)}`;
     let selected: ReturnType<typeof selectUsableKeys>;
     try {
-      selected = selectUsableKeys(jwks);
+      selected = selectUsableKeys(jwks, options.keyUse);
     } catch (error) {
       if (error instanceof KeySetFormatError) throw new AuthConfigError(`${owner} is ${error.message}`);
       throw error;

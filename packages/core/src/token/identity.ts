@@ -7,6 +7,9 @@ import type { VerificationKey } from '../keys/key-source.js';
 import type { DecodedToken } from './decode.js';
 import { confirmationOf } from '../binding/confirmation.js';
 import type { TokenVerifierContext, VerifiedToken } from './verify.js';
+import { parseActor } from './actor.js';
+import { tokenKindOf } from './kind.js';
+import { workloadOf } from './spiffe-id.js';
 
 // How a verified payload becomes the `Identity` the application sees, built to be cached by the hundred thousand:
 // equal values are shared between identities rather than copied into each (see cache/intern.ts).
@@ -52,20 +55,29 @@ export function identityOf<C extends object>(
   const { payload } = decoded;
   const claims = shareClaimStrings(payload, context.interned.strings) as RegisteredClaims;
   const { token } = decoded;
+  const clientId = readClientId(claims);
+  const actor = parseActor(claims.act, 'act', options.realm);
+  const mayAct = parseActor(claims.may_act, 'may_act', options.realm);
+  const workload = options.trustDomain === undefined ? undefined : workloadOf(claims, options.trustDomain, options.realm);
   const identity = {
     __proto__: IDENTITY_PROTOTYPE,
     subject: claims.sub,
-    issuer: claims.iss,
+    // '' only under `issuer: null` for a token that names no iss (a JWT-SVID).
+    issuer: claims.iss ?? '',
     audience: audienceOf(claims.aud, context),
     scopes: sharedListOf(claims, options.scopeClaims, context.interned.scopes, context.interned.scopeLists),
     roles: sharedListOf(claims, options.rolesClaims, context.interned.roles, context.interned.roleLists),
-    clientId: readClientId(claims),
+    clientId,
     claims: Object.freeze(claims) as Identity<C>['claims'],
     kid,
     alg,
     header: context.interned.headers.get(token.slice(0, token.indexOf('.')), () => Object.freeze(decoded.header)),
     source: 'jwt' as const,
     confirmation: confirmationOf(claims.cnf, options.realm),
+    kind: tokenKindOf(claims, options.tokenKind, clientId),
+    ...(actor === undefined ? {} : { actor }),
+    ...(mayAct === undefined ? {} : { mayAct }),
+    ...(workload === undefined ? {} : { workload }),
     [KEY_ID]: key.id,
   };
   // The raw token, for forwarding downstream and requireActive(): not enumerable, so JSON, spreads and loggers never show it.

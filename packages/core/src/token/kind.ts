@@ -1,20 +1,49 @@
-/**
- * Which token model a bearer token is, by its shape alone (nothing is decoded): a compact JWS (three segments), a
- * compact JWE (five), both starting with a base64url JSON object (`eyJ` is `{"`); anything else is opaque, and is
- * only ever judged by the authorization server (introspection) or refused.
- */
-export type TokenKind = 'jws' | 'jwe' | 'opaque';
+import { fail } from '../config/validate.js';
+import { normalizeClaimPath, readClaim, type ClaimPath, type NormalizedClaimPath } from './claim-path.js';
 
-export function tokenKind(token: string): TokenKind {
-  if (!token.startsWith('eyJ')) return 'opaque';
-  let dots = 0;
-  for (let at = token.indexOf('.'); at !== -1 && dots < 5; at = token.indexOf('.', at + 1)) dots += 1;
-  return dots === 2 ? 'jws' : dots === 4 ? 'jwe' : 'opaque';
+/**
+ * Whom a token speaks for: `'user'` (a person signed in; the token may have passed through services since) or
+ * `'client'` (a client-credentials token, a workload: no user at all). Providers say so in different ways, so the
+ * built-in rules cover the shapes that are unambiguous wherever they appear, and `tokenKind` adds a provider's own.
+ */
+export type TokenKind = 'user' | 'client';
+
+/**
+ * How to tell a client token from a user token beyond the built-in rules: a fixed answer for a verifier that only
+ * ever sees one kind (workload identity: SPIFFE, Kubernetes, GitHub Actions), or a claim whose presence (or absence)
+ * marks a client token.
+ */
+export type TokenKindOption = TokenKind | {
+  /** A token carrying this claim is a client token. */
+  clientClaim?: ClaimPath;
+  /** A token without this claim is a client token (Okta: `uid`, present only on user tokens). */
+  userClaim?: ClaimPath;
+};
+
+export type NormalizedTokenKind = TokenKind | { clientClaim: NormalizedClaimPath | undefined; userClaim: NormalizedClaimPath | undefined };
+
+export function normalizeTokenKind(value: TokenKindOption | undefined): NormalizedTokenKind {
+  if (value === undefined) return { clientClaim: undefined, userClaim: undefined };
+  if (value === 'user' || value === 'client') return value;
+  if (value === null || typeof value !== 'object') fail(`tokenKind must be 'user', 'client' or { clientClaim?, userClaim? } (got ${JSON.stringify(value)})`);
+  return {
+    clientClaim: value.clientClaim === undefined ? undefined : normalizeClaimPath(value.clientClaim, 'tokenKind.clientClaim'),
+    userClaim: value.userClaim === undefined ? undefined : normalizeClaimPath(value.userClaim, 'tokenKind.userClaim'),
+  };
 }
 
-/** RFC 6750 §2.1 b64token: what a bearer token may be made of. Anything else is malformed, and is never sent on. */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-
-export function isB64Token(token: string): boolean {
-  return B64TOKEN.test(token);
+/**
+ * The built-in rules, then the configured ones: no `sub`, or `sub` equal to the token's own client id (`clientId`, see
+ * `readClientId`), always means a
+ * client (the client credentials grant issues tokens about the client itself); so do Auth0's
+ * `gty: "client-credentials"` and Entra's `idtyp: "app"`.
+ */
+export function tokenKindOf(claims: Readonly<Record<string, unknown>>, rule: NormalizedTokenKind, clientId: string | undefined): TokenKind {
+  if (typeof rule === 'string') return rule;
+  const sub = claims.sub;
+  if (sub === undefined || sub === clientId) return 'client';
+  if (claims.gty === 'client-credentials' || claims.idtyp === 'app') return 'client';
+  if (rule.clientClaim !== undefined && readClaim(claims, rule.clientClaim) !== undefined) return 'client';
+  if (rule.userClaim !== undefined && readClaim(claims, rule.userClaim) === undefined) return 'client';
+  return 'user';
 }

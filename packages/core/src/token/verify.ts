@@ -107,7 +107,8 @@ export function verifyAccessToken<C extends object>(
   checkClaimTypes(payload, realm);
 
   const issuer = payload.iss as string | undefined;
-  if (issuer === undefined) throw new AuthError('claim_missing', { realm, detail: 'iss' });
+  // With `issuer: null` a token may name none (JWT-SVIDs need no iss): the one configured key source decides.
+  if (issuer === undefined && options.issuerAllowlist !== null) throw new AuthError('claim_missing', { realm, detail: 'iss' });
   const source = context.sourceFor(issuer, payload);
   if (source === undefined) throw new AuthError('issuer_not_allowed', { realm, detail: 'iss is not configured' });
 

@@ -1,0 +1,57 @@
+import { AuthError } from '../errors.js';
+import { fail } from '../config/validate.js';
+import type { Identity } from '../identity.js';
+import type { VerifierOptions } from '../options.js';
+import type { RequestLike } from '../http/request.js';
+import { createVerifier } from '../verifier.js';
+import type { Verifier } from '../verifier-types.js';
+
+/**
+ * A second identity per request: the workload (service) that calls, beside the user on whose behalf it calls. Its
+ * token comes in its own header (a JWT-SVID from SPIFFE, a Kubernetes service-account token, a client-credentials
+ * token) and is checked by its own verifier.
+ */
+export interface WorkloadOptions extends VerifierOptions {
+  /** The request header carrying the workload's token (the token alone, no scheme). Default `'x-workload-token'`. */
+  header?: string;
+}
+
+export interface WorkloadAuthenticator {
+  readonly verifier: Verifier<object>;
+  readonly header: string;
+  /**
+   * The workload's identity, or a rejection with the `AuthError`: no token → 401 `workload_missing` (challenge with
+   * the workload verifier's realm, `"workload"` by default); a bad one → 401 `invalid_token`; two → 400.
+   */
+  authenticate(request: RequestLike): Promise<Identity<object>>;
+}
+
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** `undefined` when the adapter was given no `workload` option. Validates at construction. */
+export function createWorkloadAuthenticator(options: WorkloadOptions | undefined): WorkloadAuthenticator | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') fail('workload must be the workload verifier\'s options: { header?, issuer, audience, algorithms, ... }');
+  const { header: given, ...verifierOptions } = options;
+  if (given !== undefined && typeof given !== 'string') fail('workload.header must be a header name');
+  const header = (given ?? 'x-workload-token').toLowerCase();
+  if (!HEADER_NAME.test(header) || header === 'authorization' || header === 'cookie') {
+    fail(`workload.header must be a header name other than authorization and cookie (got ${JSON.stringify(given)})`);
+  }
+  const verifier = createVerifier<object>({ realm: 'workload', ...verifierOptions });
+  const realm = verifier.realm;
+  return {
+    verifier,
+    header,
+    authenticate(request) {
+      const value = request.headers[header];
+      const raw = request.rawHeaders;
+      let count = 0;
+      if (raw !== undefined) for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === header) count += 1;
+      if (Array.isArray(value) || count > 1) return Promise.reject(new AuthError('multiple_credentials', { realm, detail: `more than one ${header} header` }));
+      const token = value?.trim();
+      if (token === undefined || token === '') return Promise.reject(new AuthError('workload_missing', { realm }));
+      return verifier.verify(token);
+    },
+  };
+}
