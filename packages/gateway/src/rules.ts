@@ -55,7 +55,7 @@ function guard(values: string[] | undefined, create: typeof createScopeGuard | t
   try {
     return create(values, mode, realm);
   } catch (error) {
-    configError(`${field}: ${(error as Error).message}`);
+    configError(`${field}: ${(error as Error).message.replace(/^authgate: /, '')}`);
   }
 }
 
