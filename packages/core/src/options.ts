@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
+import { normalizeSecret, type SharedSecret } from './keys/secret.js';
 import { normalizeAlgorithms, type Algorithm } from './keys/algorithms.js';
 import { fail, nonEmptyStrings, nonNegativeSeconds, positiveInteger } from './config/validate.js';
 import { normalizeJwksOptions } from './keys/jwks-options.js';
@@ -75,8 +77,18 @@ export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
   issuer: string | IssuerConfig | ReadonlyArray<string | IssuerConfig> | null;
   /** Accepted audience(s); the token's `aud` (string or array) must name one. `null` skips the check on purpose. */
   audience: string | readonly string[] | null;
-  /** Accepted signing algorithms, decided here and never by the token. Asymmetric only. */
+  /**
+   * Accepted signing algorithms, decided here and never by the token. Asymmetric with key sets; with `secret`,
+   * `HS256` / `HS384` / `HS512` and nothing else.
+   */
   algorithms: readonly Algorithm[];
+  /**
+   * A shared HMAC secret (string as UTF-8, bytes, or a secret `KeyObject`) for tokens between services that trust
+   * each other; then `algorithms` lists only HS256/384/512, and no `jwks`, `jwksUri` or discovery is used. At least
+   * 32 / 48 / 64 bytes for HS256 / HS384 / HS512 (RFC 7518 §3.2). `iss`, `aud` and `exp` are still checked as
+   * configured. None by default.
+   */
+  secret?: SharedSecret;
   /**
    * JWKS URL of every issuer that names no keys of its own: one key set fetched once for all of them (Google signs
    * under two issuer spellings with one set). Must be https (http only on loopback, or with `allowInsecureHttp`).
@@ -146,6 +158,8 @@ export interface NormalizedOptions {
   issuerTemplates: readonly IssuerTemplate[];
   audience: readonly string[] | null;
   algorithms: ReadonlySet<Algorithm>;
+  /** The shared HMAC secret, validated; undefined when keys come from key sets. */
+  secret: KeyObject | undefined;
   clockTolerance: number;
   maxTokenAge: number | undefined;
   typ: ReadonlySet<string> | undefined;
@@ -180,6 +194,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
   if (options === null || typeof options !== 'object') fail('options are required: { issuer, audience, algorithms, jwksUri | jwks }');
   checkVerifierOptionNames(options);
   const issuers = normalizeIssuers(options);
+  const algorithms = normalizeAlgorithms(options.algorithms, options.secret !== undefined);
   if (options.audience === undefined) {
     fail('audience is required: the identifier of this API in your identity provider (or null to skip the check on purpose)');
   }
@@ -197,7 +212,8 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     issuerAllowlist: options.issuer === null ? null : new Set(issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer as string)),
     issuerTemplates: issuers.flatMap((entry) => (entry.template === undefined ? [] : [entry.template])),
     audience: options.audience === null ? null : nonEmptyStrings('audience', options.audience),
-    algorithms: normalizeAlgorithms(options.algorithms),
+    algorithms,
+    secret: options.secret === undefined ? undefined : normalizeSecret(options.secret, algorithms),
     clockTolerance: nonNegativeSeconds('clockTolerance', options.clockTolerance, DEFAULT_CLOCK_TOLERANCE),
     maxTokenAge,
     typ: normalizeTyp(options.typ),

@@ -8,6 +8,7 @@ import { PemKeySource } from './keys/pem-by-kid.js';
 import { createInternTables } from './cache/intern.js';
 import { TokenCache } from './cache/token-cache.js';
 import { IssuerRouter } from './keys/issuer-router.js';
+import { SecretKeySource } from './keys/secret.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
 import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './token/verify.js';
 
@@ -29,6 +30,7 @@ export function immediateVerifyOf<C extends object>(verifier: Verifier<C>): Imme
 }
 
 function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions, sharedBy: readonly string[]): KeySource {
+  if (options.secret !== undefined) return new SecretKeySource(options.secret, sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer);
   // A source shared by several issuers names them all in health and logs.
   const issuer = sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer;
   const common = { issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent };
@@ -52,7 +54,7 @@ function createKeySource(entry: NormalizedOptions['issuers'][number], options: N
 export function createVerifier<C extends object = Record<string, unknown>>(userOptions: VerifierOptions): Verifier<C> {
   const options = normalizeOptions(userOptions);
   const { logger, realm } = options;
-  const router = new IssuerRouter(options.issuers, (entry, sharedBy) => createKeySource(entry, options, sharedBy));
+  const router = new IssuerRouter(options.issuers, (entry, sharedBy) => createKeySource(entry, options, sharedBy), options.secret !== undefined || options.publicKeyUri !== undefined);
   const sources = router.sources;
 
   const cache = options.cache === false ? undefined : new TokenCache(options.cache.maxEntries, options);

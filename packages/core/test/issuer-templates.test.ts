@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthConfigError, AuthError, createVerifier, type VerifierOptions } from '@authgate/core';
-import { AUDIENCE, makeKey, sign, type TestKey } from './helpers/keys.js';
+import { AuthConfigError, createVerifier, type VerifierOptions } from '@authgate/core';
+import { AUDIENCE, makeKey, refusalReason as reason, sign, type TestKey } from './helpers/keys.js';
 import { serveJwks, startTestServer, type TestServer } from './remote-helpers.js';
 
 const TEMPLATE = 'https://login.example.com/{tid}/v2.0';
@@ -14,11 +14,6 @@ function verifierWith(overrides: Partial<VerifierOptions>) {
   return createVerifier({ issuer: TEMPLATE, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [key.publicJwk] }, logger: quiet, ...overrides });
 }
 
-async function reason(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(AuthError);
-  return (error as AuthError).reason;
-}
 
 beforeAll(async () => {
   key = await makeKey('ES256');

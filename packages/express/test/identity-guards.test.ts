@@ -97,3 +97,31 @@ describe('Express identity guards', () => {
     expect(() => requireAuth('yes' as never)).toThrow(AuthConfigError);
   });
 });
+
+describe('Express with a shared secret (HS256)', () => {
+  it('accepts the secret\'s tokens and refuses another secret\'s and RS256 tokens, over HTTP', async () => {
+    const { SignJWT } = await import('jose');
+    const secret = 'a-shared-secret-of-at-least-32-bytes!!';
+    const hs = jwtAuth({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret });
+    const server = express();
+    server.use(hs);
+    server.get('/me', (req, res) => void res.json({ subject: req.auth?.subject }));
+    const running = await serve(server);
+    const mint = (key: string) => new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'svc' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(key));
+    try {
+      const good = await running.fetch('/me', { headers: { authorization: `Bearer ${await mint(secret)}` } });
+      expect(good.status).toBe(200);
+      expect(await good.json()).toEqual({ subject: 'svc' });
+      const other = await running.fetch('/me', { headers: { authorization: `Bearer ${await mint(`${secret}?`)}` } });
+      expect(other.status).toBe(401);
+      const rs = await running.fetch('/me', { headers: { authorization: `Bearer ${await issuer.sign()}` } });
+      expect(rs.status).toBe(401);
+      expect(rs.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    } finally {
+      hs.verifier.close();
+      await running.close();
+    }
+    expect(() => jwtAuth({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret: 'short' })).toThrow(AuthConfigError);
+    expect(() => jwtAuth({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret, jwksUri: issuer.jwksUri })).toThrow(AuthConfigError);
+  });
+});

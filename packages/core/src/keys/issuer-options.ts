@@ -20,11 +20,15 @@ export interface NormalizedIssuer {
  */
 export function normalizeIssuers(options: VerifierOptions): NormalizedIssuer[] {
   if (options.jwks !== undefined && options.jwksUri !== undefined) fail('give either jwks or jwksUri, not both');
+  const secret = options.secret !== undefined;
+  if (secret && (options.jwks !== undefined || options.jwksUri !== undefined || options.publicKeyUri !== undefined)) {
+    fail('give either secret (HS256/384/512 between trusted services) or jwks / jwksUri / publicKeyUri, not both: a verifier never mixes shared-secret and public-key tokens');
+  }
   if (options.issuer === undefined) {
     fail('issuer is required: the exact iss value of your identity provider (or null to skip the check on purpose)');
   }
   if (options.issuer === null) {
-    if (options.jwks === undefined && options.jwksUri === undefined && options.publicKeyUri === undefined) fail('with issuer: null, give jwksUri or jwks, or publicKeyUri (discovery needs an issuer)');
+    if (!secret && options.jwks === undefined && options.jwksUri === undefined && options.publicKeyUri === undefined) fail('with issuer: null, give jwksUri or jwks, or publicKeyUri (discovery needs an issuer)');
     return [{ issuer: null, template: undefined, jwksUri: options.jwksUri, jwks: options.jwks }];
   }
   const entries = Array.isArray(options.issuer) ? options.issuer : [options.issuer];
@@ -39,10 +43,11 @@ export function normalizeIssuers(options: VerifierOptions): NormalizedIssuer[] {
     seen.add(config.issuer);
     if (config.jwks !== undefined && config.jwksUri !== undefined) fail(`issuer ${config.issuer}: give either jwks or jwksUri, not both`);
     const ownKeys = config.jwks !== undefined || config.jwksUri !== undefined;
+    if (secret && ownKeys) fail(`issuer ${config.issuer}: with secret, no issuer has keys of its own (jwks, jwksUri)`);
     const jwksUri = ownKeys ? config.jwksUri : options.jwksUri;
     const jwks = ownKeys ? config.jwks : options.jwks;
     const template = isIssuerTemplate(config.issuer) ? parseIssuerTemplate(config.issuer, 'issuer') : undefined;
-    if (template !== undefined && jwksUri === undefined && jwks === undefined) {
+    if (template !== undefined && !secret && options.publicKeyUri === undefined && jwksUri === undefined && jwks === undefined) {
       fail(`issuer ${config.issuer} is a template: give jwksUri or jwks for it (keys are never discovered from an issuer the token chose)`);
     }
     return { issuer: config.issuer, template, jwksUri, jwks };

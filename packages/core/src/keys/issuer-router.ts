@@ -14,11 +14,12 @@ export class IssuerRouter {
   /** Every distinct source, once. */
   readonly sources: ReadonlySet<KeySource>;
 
-  constructor(issuers: readonly NormalizedIssuer[], create: (issuer: NormalizedIssuer, sharedBy: readonly string[]) => KeySource) {
+  /** `shared`: one source serves every issuer (a shared secret, a per-kid key URL). */
+  constructor(issuers: readonly NormalizedIssuer[], create: (issuer: NormalizedIssuer, sharedBy: readonly string[]) => KeySource, shared = false) {
     const byKeys = new Map<unknown, NormalizedIssuer[]>();
     for (const entry of issuers) {
       // Discovery is per issuer; explicit keys are shared by whoever names the same set or URL.
-      const keysOf = entry.jwks ?? entry.jwksUri ?? { discover: entry.issuer };
+      const keysOf = shared ? 'shared' : entry.jwks ?? entry.jwksUri ?? { discover: entry.issuer };
       const group = byKeys.get(keysOf);
       if (group === undefined) byKeys.set(keysOf, [entry]);
       else group.push(entry);

@@ -141,6 +141,7 @@ export function selectUsableKeys(document: unknown): { usable: UsableJwk[]; reje
 
 /** The algorithm ↔ key binding: kty, curve and (when the JWK names one) the JWK's own `alg`. */
 export function keyFitsAlgorithm(key: UsableJwk, alg: Algorithm): boolean {
+  if (!isSupportedAlgorithm(alg)) return false; // HMAC: never a key from a set
   const requirement = KEY_REQUIREMENTS[alg];
   if (requirement.kty !== key.kty) return false;
   if (requirement.crv !== undefined && (key.crv === undefined || !requirement.crv.includes(key.crv))) return false;

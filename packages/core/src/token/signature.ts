@@ -1,4 +1,4 @@
-import { constants, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
+import { constants, createHmac, timingSafeEqual, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
 import type { Algorithm } from '../keys/algorithms.js';
 
 /**
@@ -13,6 +13,8 @@ interface SignatureScheme {
   saltLength?: number;
   /** ECDSA: the exact raw signature length. */
   ecdsaLength?: number;
+  /** HMAC: the MAC length (the hash output); compared in constant time. */
+  macLength?: number;
 }
 
 const SCHEMES: Readonly<Record<Algorithm, SignatureScheme>> = {
@@ -28,6 +30,9 @@ const SCHEMES: Readonly<Record<Algorithm, SignatureScheme>> = {
   ES512: { digest: 'sha512', ecdsaLength: 132 },
   EdDSA: { digest: null },
   Ed25519: { digest: null },
+  HS256: { digest: 'sha256', macLength: 32 },
+  HS384: { digest: 'sha384', macLength: 48 },
+  HS512: { digest: 'sha512', macLength: 64 },
 };
 
 /** The key argument node:crypto's verify takes for this scheme. */
@@ -37,9 +42,15 @@ function keyFor(scheme: SignatureScheme, key: KeyObject): KeyObject | VerifyKeyO
   return key;
 }
 
-/** Refused before any crypto: no signature, or an ECDSA signature of the wrong length (never DER). */
+/** Refused before any crypto: no signature, or an ECDSA signature or MAC of the wrong length (never DER). */
 function malformed(scheme: SignatureScheme, signature: Buffer): boolean {
-  return signature.length === 0 || (scheme.ecdsaLength !== undefined && signature.length !== scheme.ecdsaLength);
+  const exact = scheme.ecdsaLength ?? scheme.macLength;
+  return signature.length === 0 || (exact !== undefined && signature.length !== exact);
+}
+
+/** HMAC (RFC 7518 §3.2): recompute with the shared secret, compare in constant time. */
+function macMatches(digest: string, key: KeyObject, signingInput: Buffer, signature: Buffer): boolean {
+  return timingSafeEqual(createHmac(digest, key).update(signingInput).digest(), signature);
 }
 
 /** True only for a valid signature by `key` over `signingInput` under `alg`. Never throws. */
@@ -47,6 +58,8 @@ export function verifySignature(alg: Algorithm, key: KeyObject, signingInput: Bu
   const scheme = SCHEMES[alg];
   if (malformed(scheme, signature)) return false;
   try {
+    // A MAC only ever with a secret key (a public key is public: algorithm confusion).
+    if (scheme.macLength !== undefined) return key.type === 'secret' && macMatches(scheme.digest as string, key, signingInput, signature);
     return verify(scheme.digest, signingInput, keyFor(scheme, key), signature);
   } catch {
     // OpenSSL refuses some malformed inputs by throwing rather than answering false: the same verdict.
@@ -58,6 +71,8 @@ export function verifySignature(alg: Algorithm, key: KeyObject, signingInput: Bu
 export function verifySignatureInPool(alg: Algorithm, key: KeyObject, signingInput: Buffer, signature: Buffer): Promise<boolean> {
   const scheme = SCHEMES[alg];
   if (malformed(scheme, signature)) return Promise.resolve(false);
+  // A MAC costs microseconds: no hand-off to the pool.
+  if (scheme.macLength !== undefined) return Promise.resolve(verifySignature(alg, key, signingInput, signature));
   return new Promise((resolve) => {
     try {
       verify(scheme.digest, signingInput, keyFor(scheme, key), signature, (error, valid) => resolve(error === null && valid));

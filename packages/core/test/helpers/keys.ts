@@ -1,4 +1,5 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { AuthError } from '@authgate/core';
 import type { Algorithm } from '@authgate/core';
 
 export interface TestKey {
@@ -47,4 +48,11 @@ export function tamper(token: string, part: 'header' | 'payload', change: (value
 
 export function b64(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+}
+
+/** The reason a verification was refused with; fails the test unless it was refused with an AuthError. */
+export async function refusalReason(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  if (!(error instanceof AuthError)) throw new Error(`expected an AuthError, got ${String(error)}`);
+  return error.reason;
 }

@@ -21,8 +21,12 @@ export async function typeChecks(): Promise<void> {
 
   // @ts-expect-error a verifier and verifier options are exclusive
   await app.register(jwtAuth, { verifier: createVerifier(verifierOptions), issuer: 'https://other.example.com/' });
-  // @ts-expect-error HMAC is not an accepted algorithm
-  await app.register(jwtAuth, { ...verifierOptions, algorithms: ['HS256'] });
+  // HMAC takes a shared secret (HS256 without one is refused at start-up); the secret is a string, bytes or a KeyObject.
+  await app.register(jwtAuth, { ...verifierOptions, algorithms: ['HS256'], secret: 'a-shared-secret-of-at-least-32-bytes' });
+  // @ts-expect-error a secret is a string, a Uint8Array or a KeyObject
+  await app.register(jwtAuth, { ...verifierOptions, algorithms: ['HS256'], secret: 42 });
+  // @ts-expect-error HS1 is no algorithm
+  await app.register(jwtAuth, { ...verifierOptions, algorithms: ['HS1'] });
   // @ts-expect-error optional is a boolean
   await app.register(jwtAuth, { ...verifierOptions, optional: 'yes' });
 
