@@ -25,6 +25,7 @@ export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
   requireHeaders: true,
   paddedSegments: true,
   publicKeyUri: true,
+  secret: true,
   maxTokenLength: true,
   realm: true,
   allowInsecureHttp: true,
