@@ -11,6 +11,8 @@ export default defineConfig({
       '@authgate/express': src('express'),
       '@authgate/fastify': src('fastify'),
       '@authgate/testing': src('testing'),
+      '@authgate/gateway': src('gateway'),
+      '@authgate/redis': src('redis'),
     },
   },
   test: {

@@ -101,7 +101,7 @@ async function measureFramework(
       const server = await startServer(contender.id, env, pins === undefined ? {} : { cpu: pins.server });
       const samples = [tokens.repeated[0] as string, tokens.distinct[0] as string, tokens.distinct[tokens.distinct.length - 1] as string];
       // The baseline and the reference check no claims: only the valid tokens are put to them.
-      const judged = contender.role === 'authgate' || contender.role === 'peer';
+      const judged = contender.role === 'authgate' || contender.role === 'peer' || contender.role === 'edge';
       const report = await probe(server.url, samples, judged ? bad : undefined);
       running.push({ contender, server, result: { ...contender, probe: report, foreignCpuBefore, modes: {} }, loads: { repeated: [], distinct: [] } });
     }

@@ -3,8 +3,9 @@ export type Framework = 'express' | 'fastify';
 /**
  * `reference`: not a verifier (checks the signature and nothing else): what no verifier can beat, for scale.
  * `hook`: not a verifier (one hook or middleware that reads the header): the framework's price for any auth plugin.
+ * `edge`: authgate deciding for a proxy (@authgate/gateway), shown beside the in-app adapters, outside the ratios.
  */
-export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'hook';
+export type Role = 'baseline' | 'authgate' | 'peer' | 'reference' | 'hook' | 'edge';
 
 export interface Contender {
   id: string;
@@ -27,5 +28,6 @@ export const CONTENDERS: readonly Contender[] = [
   { id: 'fastify-jwt-get-jwks', framework: 'fastify', label: '@fastify/jwt + get-jwks', role: 'peer' },
   { id: 'fastify-signature-only', framework: 'fastify', label: 'signature only (limit)', role: 'reference' },
   { id: 'fastify-hook-only', framework: 'fastify', label: 'one hook, no checks', role: 'hook' },
+  { id: 'fastify-gateway', framework: 'fastify', label: '@authgate/gateway decisions', role: 'edge' },
   { id: 'fastify-jwt-get-jwks-tuned', framework: 'fastify', label: '@fastify/jwt + get-jwks, tuned', role: 'peer', extra: true },
 ];

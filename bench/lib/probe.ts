@@ -13,9 +13,10 @@ export interface ProbeReport {
   summary: string;
 }
 
-async function get(url: string, token: string | undefined): Promise<{ status: number; body: string }> {
+async function get(url: string, token: string | undefined): Promise<{ status: number; body: string; userId: string | null }> {
   const response = await fetch(`${url}${ROUTE}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: await response.text() };
+  // A gateway answers a decision with the subject in x-user-id (for the proxy) rather than in a body.
+  return { status: response.status, body: await response.text(), userId: response.headers.get('x-user-id') };
 }
 
 /**
@@ -25,8 +26,8 @@ async function get(url: string, token: string | undefined): Promise<{ status: nu
 export async function probe(url: string, validSamples: readonly string[], badTokens: Readonly<Record<string, string>> | undefined): Promise<ProbeReport> {
   let accepts = true;
   for (const token of validSamples) {
-    const { status, body } = await get(url, token);
-    if (status !== 200 || !body.includes(`"subject":"${SUBJECT}"`)) accepts = false;
+    const { status, body, userId } = await get(url, token);
+    if (status !== 200 || !(body.includes(`"subject":"${SUBJECT}"`) || userId === SUBJECT)) accepts = false;
   }
   const refusals: Record<string, number> = {};
   if (badTokens !== undefined) {

@@ -7,6 +7,7 @@ import { createApp as createExpressApp } from '@authgate/example-express';
 import { createApp as createFastifyApp } from '@authgate/example-fastify';
 import { AUDIENCE, scenarios, type Expected, type Scenario } from './scenarios.js';
 import { printTable, type Row } from './table.js';
+import { printGatewayLines, runGatewayLines, type GatewayLine } from './gateway.js';
 
 interface Answer {
   status: number;
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
   process.stdout.write(`issuer ${issuer.url}\nExpress ${expressUrl}\nFastify ${fastifyUrl}\n\n`);
 
   const rows: Row[] = [];
+  let gatewayLines: GatewayLine[] = [];
   try {
     for (const scenario of scenarios) {
       const authorization = await scenario.authorization?.(issuer);
@@ -69,6 +71,7 @@ async function main(): Promise<number> {
         ok: matches(viaExpress, scenario.expected) && matches(viaFastify, scenario.expected),
       });
     }
+    gatewayLines = await runGatewayLines(issuer);
   } finally {
     await new Promise((resolve) => expressServer.close(resolve));
     expressServer.closeAllConnections();
@@ -76,8 +79,10 @@ async function main(): Promise<number> {
     await issuer.close();
   }
   printTable(rows);
-  const failed = rows.filter((row) => !row.ok).length;
-  process.stdout.write(failed === 0 ? `\nall ${rows.length} answers as expected\n` : `\n${failed} of ${rows.length} answers NOT as expected\n`);
+  printGatewayLines(gatewayLines);
+  const failed = rows.filter((row) => !row.ok).length + gatewayLines.filter((line) => !line.ok).length;
+  const total = rows.length + gatewayLines.length;
+  process.stdout.write(failed === 0 ? `\nall ${total} answers as expected\n` : `\n${failed} of ${total} answers NOT as expected\n`);
   return failed === 0 ? 0 : 1;
 }
 

@@ -38,13 +38,16 @@ export type AuthErrorReason =
   | 'claim_missing'
   | 'claim_invalid'
   | 'claim_mismatch'
+  | 'revoked'
   // Valid token, not enough privilege (403 insufficient_scope).
   | 'insufficient_scope'
   | 'insufficient_role'
   | 'insufficient_claim'
   | 'access_denied'
   // Our side cannot decide: the key source is unreachable and holds no usable keys (503, no challenge).
-  | 'key_source_unavailable';
+  | 'key_source_unavailable'
+  // The revocation list cannot decide (a shared list cut off past maxStaleness, failMode 'closed'): 503.
+  | 'revocation_unavailable';
 
 export type AuthErrorStatus = 400 | 401 | 403 | 503;
 
@@ -81,11 +84,13 @@ const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   claim_missing: { status: 401, code: 'invalid_token', description: 'The access token lacks a required claim' },
   claim_invalid: { status: 401, code: 'invalid_token', description: 'The access token has an invalid claim' },
   claim_mismatch: { status: 401, code: 'invalid_token', description: 'The access token has a claim that is not accepted' },
+  revoked: { status: 401, code: 'invalid_token', description: 'The access token was revoked' },
   insufficient_scope: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required scope' },
   insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
   insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
   access_denied: { status: 403, code: 'insufficient_scope', description: 'The access token does not grant access to this resource' },
   key_source_unavailable: { status: 503, code: undefined, description: 'Token keys are temporarily unavailable' },
+  revocation_unavailable: { status: 503, code: undefined, description: 'Token revocation status is temporarily unavailable' },
 };
 
 export interface AuthErrorOptions {

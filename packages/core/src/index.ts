@@ -1,5 +1,11 @@
 export { createVerifier } from './verifier.js';
 export type { Verifier, VerifierHealth } from './verifier-types.js';
+export { createMemoryRevocationList } from './revocation/memory-list.js';
+export { tokenEntry, cutoffEntry, entryExpiry } from './revocation/options.js';
+export type {
+  RevocationList, RevocableClaims, MemoryRevocationList, MemoryRevocationListOptions, RevocationEntry,
+  TokenRevocation, SubjectRevocation, ClientRevocation,
+} from './revocation/types.js';
 export type { VerifierOptions, IssuerConfig, JwksOptions, TokenCacheOptions, AuthLogger } from './options.js';
 export type { Identity, RegisteredClaims } from './identity.js';
 export { AuthError, AuthConfigError, isAuthError, renderChallenge, DEFAULT_REALM } from './errors.js';
@@ -34,6 +40,11 @@ export { checkAdapterOptionNames, VERIFIER_OPTION_KEYS } from './config/option-k
 export { keysOf, rejectUnknownKeys, suggestKey } from './config/known-keys.js';
 export type { OptionKeys } from './config/known-keys.js';
 export { verifierOptionsFromEnv, ENV_VARIABLES } from './config/env.js';
+export { createIdentityForwarder } from './http/forward-identity.js';
+export type { ForwardIdentityOptions, IdentityForwarder } from './http/forward-identity.js';
+export { IDENTITY_ASSERTION_TYP, IDENTITY_ASSERTION_HEADER } from './http/identity-assertion.js';
+export type { IdentitySigningOptions } from './http/identity-assertion.js';
+export { canonicalHeaderName, DEFAULT_IDENTITY_HEADERS } from './http/identity-headers.js';
 export { providers } from './providers/index.js';
 export type {
   ProviderOptions,

@@ -15,6 +15,8 @@ import type { KeySourceEvent } from './events.js';
 import { DEFAULT_SCOPE_CLAIMS } from './guards/scopes.js';
 import { getDefaultLogger, SILENT_LOGGER } from './logger.js';
 import { checkVerifierOptionNames } from './config/option-keys.js';
+import { validateRevocationList } from './revocation/check.js';
+import type { RevocationList } from './revocation/types.js';
 import { normalizeHeaderRules, type HeaderRuleOptions, type NormalizedHeaderRules } from './token/header-rules.js';
 import { normalizePublicKeyUri, type PemKeyOptions } from './keys/pem-options.js';
 
@@ -141,6 +143,13 @@ export interface VerifierOptions extends HeaderRuleOptions, PemKeyOptions {
    */
   verifyInThreadPool?: boolean;
   /**
+   * A denylist consulted for every accepted token, cached ones included (`createMemoryRevocationList()`, or
+   * `createRedisRevocationList()` from `@authgate/redis` for a fleet). A revoked token gets 401 `revoked`. Tokens
+   * without `jti` cannot be revoked one by one, and tokens without `iat` are refused once their subject or client
+   * has an entry: add `requiredClaims: ['jti', 'iat']` to refuse such tokens outright. Off by default.
+   */
+  revocation?: RevocationList;
+  /**
    * A pino logger (or anything with the same methods), or `false` to silence authgate. Default: pino to stderr at
    * `warn` (`AUTHGATE_LOG_LEVEL` changes the level): key-source outages and recoveries are printed, once per change.
    */
@@ -174,6 +183,7 @@ export interface NormalizedOptions {
   jwks: Required<JwksOptions>;
   cache: Required<TokenCacheOptions> | false;
   verifyInThreadPool: boolean;
+  revocation: RevocationList | undefined;
   logger: AuthLogger;
   onEvent: (event: KeySourceEvent) => void;
   headerRules: NormalizedHeaderRules;
@@ -227,6 +237,7 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
     verifyInThreadPool: options.verifyInThreadPool === true,
+    revocation: validateRevocationList(options.revocation),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
     headerRules: normalizeHeaderRules(options),

@@ -7,6 +7,7 @@ import { StaticKeySource } from './keys/static-jwks.js';
 import { PemKeySource } from './keys/pem-by-kid.js';
 import { createInternTables } from './cache/intern.js';
 import { TokenCache } from './cache/token-cache.js';
+import { createRevocationCheck } from './revocation/check.js';
 import { IssuerRouter } from './keys/issuer-router.js';
 import { SecretKeySource } from './keys/secret.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
@@ -73,6 +74,7 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     now: Date.now,
     interned: createInternTables(),
   };
+  const checkRevocation = createRevocationCheck(options.revocation, realm, options.clockTolerance);
   // Concurrent requests carrying the same uncached token share one verification while its key is being fetched.
   const inFlight = new Map<string, Promise<Identity<C>>>();
 
@@ -88,8 +90,19 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     return authError;
   }
 
+  /** Throws the rejection when the revocation list refuses this verified identity (fresh or cached). */
+  function refuseIfRevoked(identity: Identity<object>, observed: ObservedToken): void {
+    if (checkRevocation === undefined) return;
+    try {
+      checkRevocation(identity.claims);
+    } catch (error) {
+      throw rejection(error, observed);
+    }
+  }
+
   /** A fresh verification: cached on its second sighting (see Doorkeeper), then handed back. */
-  function accept(verified: VerifiedToken<C>, cacheKey: string | undefined): Identity<C> {
+  function accept(verified: VerifiedToken<C>, cacheKey: string | undefined, observed: ObservedToken): Identity<C> {
+    refuseIfRevoked(verified.identity, observed);
     if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, verified.identity);
     return verified.identity;
   }
@@ -104,9 +117,9 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       throw rejection(error, observed);
     }
     // The key was at hand (nearly always): the answer, with no promise at all.
-    if (!(outcome instanceof Promise)) return accept(outcome, cacheKey);
+    if (!(outcome instanceof Promise)) return accept(outcome, cacheKey, observed);
     const pending = outcome.then(
-      (verified) => accept(verified, cacheKey),
+      (verified) => accept(verified, cacheKey, observed),
       (error: unknown) => {
         throw rejection(error, observed);
       },
@@ -128,9 +141,22 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       return verifyUncached(token, undefined);
     }
     const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
-    if (cached !== undefined && isServable(cached)) return cached as Identity<C>;
+    if (cached !== undefined && isServable(cached)) {
+      // A revoked token never serves from the cache: the list is asked on every hit (an in-memory lookup).
+      refuseIfRevoked(cached, { iss: cached.issuer, kid: cached.kid });
+      return cached as Identity<C>;
+    }
     const cacheKey = hashed ?? TokenCache.keyFor(token);
     return (inFlight.size === 0 ? undefined : inFlight.get(cacheKey)) ?? verifyUncached(token, cacheKey);
+  }
+
+  function passesRevocation(identity: Identity<object>): boolean {
+    try {
+      checkRevocation?.(identity.claims);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   const verifier: Verifier<C> = {
@@ -138,7 +164,10 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     cached(token: string): Identity<C> | undefined {
       if (cache === undefined || typeof token !== 'string') return undefined;
       const identity = cache.peek(token, Math.floor(Date.now() / 1000));
-      return identity !== undefined && isServable(identity) ? (identity as Identity<C>) : undefined;
+      if (identity === undefined || !isServable(identity)) return undefined;
+      // Revoked (or undecidable): "ask verify", which gives the refusal.
+      if (checkRevocation !== undefined && !passesRevocation(identity)) return undefined;
+      return identity as Identity<C>;
     },
     verify(token: string): Promise<Identity<C>> {
       try {

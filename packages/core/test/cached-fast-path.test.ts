@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthError, createRequestAuthenticator, createVerifier, type Identity, type Verifier } from '@authgate/core';
 import { AUDIENCE, ISSUER, makeKey, sign, type TestKey } from './helpers/keys.js';
+import { makeHot, reasonOf } from './helpers/outcome.js';
 
 // The synchronous answer for a repeated token (verifier.cached and the request authenticator's fast path) must
 // never answer differently from the full path: same spelling rules, same time rules, same refusals.
@@ -11,22 +12,6 @@ beforeAll(async () => {
 
 function newVerifier(): Verifier {
   return createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [key.publicJwk] }, clockTolerance: 0 });
-}
-
-/** Verifies a token until it is in the hot cache: once remembered, twice cached, a third time promoted. */
-async function makeHot(verifier: Verifier, token: string): Promise<Identity> {
-  let identity: Identity | undefined;
-  for (let i = 0; i < 3; i += 1) identity = await verifier.verify(token);
-  return identity as Identity;
-}
-
-async function reasonOf(result: unknown): Promise<string> {
-  try {
-    await result;
-    return 'accepted';
-  } catch (error) {
-    return (error as AuthError).reason;
-  }
 }
 
 describe('verifier.cached', () => {

@@ -41,5 +41,5 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 // Identity provider presets: jwtAuth({ ...providers.entra({ tenant, audience }) }).
 export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
-export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
+export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard, ForwardIdentityOptions } from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

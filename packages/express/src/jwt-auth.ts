@@ -1,8 +1,11 @@
 import {
   AuthConfigError,
   checkAdapterOptionNames,
+  createIdentityForwarder,
   createRequestAuthenticator,
   keysOf,
+  type ForwardIdentityOptions,
+  type IdentityForwarder,
   type OptionKeys,
   resolveVerifier,
   type Identity,
@@ -22,10 +25,16 @@ export interface AdapterOptions {
   tokenLocations?: TokenLocations;
   /** Hand the `AuthError` to `next(err)` for your error handler instead of answering. */
   passErrors?: boolean;
+  /**
+   * For apps that proxy to services (e.g. with `http-proxy-middleware`): strip every configured identity header a
+   * client sent, then set them from the verified token (`x-user-id`, `x-scope`...; see `ForwardIdentityOptions`).
+   * Off by default.
+   */
+  forwardIdentity?: boolean | ForwardIdentityOptions;
 }
 
 /** The Express adapter's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true, forwardIdentity: true };
 
 type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
 
@@ -38,6 +47,8 @@ export type JwtAuthOptions<C extends object = AuthClaims> = AdapterOptions &
 export interface JwtAuthMiddleware<C extends object = AuthClaims> extends RequestHandler {
   /** The verifier behind this middleware: `ready()` at start-up, `health()` for probes, `close()` at shutdown. */
   readonly verifier: Verifier<C>;
+  /** The public keys of signed identity assertions (`forwardIdentity.sign`), for the app to serve; else undefined. */
+  readonly identityJwks: IdentityForwarder['jwks'];
 }
 
 /**
@@ -53,9 +64,10 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
     throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set)');
   }
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional, tokenLocations, passErrors, verifier: given, ...verifierOptions } = options;
+  const { optional, tokenLocations, passErrors, forwardIdentity, verifier: given, ...verifierOptions } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
   const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations });
+  const forwarder = createIdentityForwarder(forwardIdentity);
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true });
 
   // An answer known at once (a cached token, or a key already held) goes on synchronously: next() right away, no
@@ -63,9 +75,12 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
   // Express 4 ignores a rejected promise from a middleware.
   function authenticateRequest(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     (req as RequestWithContext)[AUTH_CONTEXT] = context;
+    // Before anything can fail: a refused or anonymous request must not carry a client's own identity headers either.
+    if (forwarder !== undefined) forwarder.strip(req);
     const result = authenticate(req);
     if (result instanceof Promise) return settle(result, req, res, next);
     req.auth = result as Identity<AuthClaims>;
+    if (forwarder !== undefined) forwarder.apply(req, result);
     next();
   }
 
@@ -78,7 +93,11 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
       return;
     }
     req.auth = identity as Identity<AuthClaims> | null;
+    if (forwarder !== undefined && identity !== null) forwarder.apply(req, identity);
     next();
   }
-  return Object.defineProperty(authenticateRequest, 'verifier', { value: verifier, enumerable: true }) as JwtAuthMiddleware<C>;
+  return Object.defineProperties(authenticateRequest, {
+    verifier: { value: verifier, enumerable: true },
+    identityJwks: { value: forwarder?.jwks, enumerable: true },
+  }) as JwtAuthMiddleware<C>;
 }

@@ -1,4 +1,4 @@
-import type { ClaimExpectation, ClaimPath, Identity, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
+import type { ClaimExpectation, ClaimPath, ForwardIdentityOptions, Identity, IdentityForwarder, TokenLocations, Verifier, VerifierOptions } from '@authgate/core';
 import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { jwtAuth } from './plugin.js';
 
@@ -22,6 +22,12 @@ export interface AdapterOptions {
   optional?: boolean;
   /** Where tokens may come from; only the `Authorization` header by default. `body` moves the check to `preValidation`. */
   tokenLocations?: TokenLocations;
+  /**
+   * For apps that proxy to services (e.g. with `@fastify/http-proxy`): strip every configured identity header a
+   * client sent (on every route), then set them from the verified token (`x-user-id`, `x-scope`...; see
+   * `ForwardIdentityOptions`). Off by default.
+   */
+  forwardIdentity?: boolean | ForwardIdentityOptions;
 }
 
 type Never<T> = { [K in keyof T]?: never };
@@ -57,6 +63,8 @@ declare module 'fastify' {
     requireAuth(predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>): preHandlerHookHandler;
     /** The verifier behind this registration: `health()` for readiness probes, `ready()` to fetch keys at start-up. */
     authVerifier: Verifier<AuthClaims>;
+    /** The public keys of signed identity assertions (`forwardIdentity.sign`), for the app to serve; else undefined. */
+    authIdentityJwks: IdentityForwarder['jwks'];
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
@@ -72,5 +80,5 @@ export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerif
 // Identity provider presets: jwtAuth({ ...providers.entra({ tenant, audience }) }).
 export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
-export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard } from '@authgate/core';
+export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard, ForwardIdentityOptions } from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

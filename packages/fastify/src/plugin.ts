@@ -1,6 +1,7 @@
 import {
   AuthConfigError,
   checkAdapterOptionNames,
+  createIdentityForwarder,
   keysOf,
   type OptionKeys,
   createRequestAuthenticator,
@@ -32,7 +33,7 @@ function validateRouteAuth(value: unknown, url: string): void {
 }
 
 /** The plugin's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, forwardIdentity: true };
 
 const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, options) => {
   if (fastify.hasRequestDecorator('auth')) {
@@ -42,10 +43,11 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   }
   if (options === null || typeof options !== 'object') throw new AuthConfigError('authgate: @authgate/fastify: options must be an object');
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional: optionalByDefault, tokenLocations, verifier: given, ...verifierOptions } = options;
+  const { optional: optionalByDefault, tokenLocations, forwardIdentity, verifier: given, ...verifierOptions } = options;
   // Fastify's logger when the application turned it on (a disabled one has no level and would hide outages).
   const defaults = typeof fastify.log.level === 'string' ? { logger: fastify.log } : {};
   const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', defaults);
+  const forwarder = createIdentityForwarder(forwardIdentity, fastify.log);
   const required = createRequestAuthenticator(verifier, { tokenLocations });
   const optional = createRequestAuthenticator(verifier, { tokenLocations, optional: true });
   const byDefault = optionalByDefault === true ? optional : required;
@@ -70,6 +72,8 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
    * one promise reaction.
    */
   function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    // On every request, whatever happens next (public routes too): no client-sent identity header reaches a service.
+    if (forwarder !== undefined) forwarder.strip({ headers: request.headers, rawHeaders: request.raw.rawHeaders });
     const config = request.routeOptions.config as unknown as RouteConfig;
     const record = config[kRouteRecord];
     // No record: a route declared before the plugin, or an unknown URL (401 before 404 discloses no routes).
@@ -92,12 +96,14 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   function accept(request: FastifyRequest, identity: Identity<AuthClaims> | null, done: HookHandlerDoneFunction): void {
     request.auth = identity;
     (request as unknown as CheckedRequest)[kAuthChecked] = true;
+    if (forwarder !== undefined && identity !== null) forwarder.apply({ headers: request.headers, rawHeaders: request.raw.rawHeaders }, identity);
     done();
   }
 
   fastify.decorateRequest('auth', null);
   fastify.decorateRequest(kAuthChecked, false);
   fastify.decorate('authVerifier', verifier);
+  fastify.decorate('authIdentityJwks', forwarder?.jwks);
   decorateGuards(fastify, verifier.realm);
 
   fastify.addHook('onRoute', function (this: FastifyInstance, route) {

@@ -26,6 +26,7 @@ export const VERIFIER_OPTION_KEYS: OptionKeys<VerifierOptions> = {
   paddedSegments: true,
   publicKeyUri: true,
   secret: true,
+  revocation: true,
   maxTokenLength: true,
   realm: true,
   allowInsecureHttp: true,

@@ -94,6 +94,13 @@ function countAuthorizationHeaders(rawHeaders: readonly string[] | undefined): n
   return count;
 }
 
+function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {
+  if (rawHeaders === undefined) return 1;
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === lowerName) count += 1;
+  return count;
+}
+
 function readCookie(cookieHeader: string | string[] | undefined, name: string, realm: string): string | undefined {
   const header = Array.isArray(cookieHeader) ? cookieHeader.join('; ') : cookieHeader;
   if (header === undefined) return undefined;
@@ -131,7 +138,9 @@ function readRequestToken(request: RequestLike, locations: ResolvedLocations, re
   }
   if (locations.namedHeader !== undefined) {
     const value = request.headers[locations.namedHeader];
-    if (Array.isArray(value)) throw new AuthError('multiple_credentials', { realm, detail: `more than one ${locations.namedHeader} header` });
+    if (Array.isArray(value) || countHeader(request.rawHeaders, locations.namedHeader) > 1) {
+      throw new AuthError('multiple_credentials', { realm, detail: `more than one ${locations.namedHeader} header` });
+    }
     if (value !== undefined && value.trim() !== '') found.push(value.trim());
   }
   if (locations.cookie !== undefined) {
