@@ -18,8 +18,13 @@ export const bench = {
   issuer: required('BENCH_ISSUER'),
   jwksUri: required('BENCH_JWKS_URI'),
   audience: required('BENCH_AUDIENCE'),
-  /** The issuer's introspection endpoint and @authgate/testing's default introspection client. */
-  introspection: { endpoint: required('BENCH_INTROSPECTION_ENDPOINT'), clientId: 'test-api', clientSecret: 'test-api-secret' },
+  /**
+   * The issuer's introspection endpoint and @authgate/testing's default introspection client; read only by the
+   * introspection contenders (the DPoP and revocation sections start servers without one).
+   */
+  get introspection(): { endpoint: string; clientId: string; clientSecret: string } {
+    return { endpoint: required('BENCH_INTROSPECTION_ENDPOINT'), clientId: 'test-api', clientSecret: 'test-api-secret' };
+  },
   /** authgate servers only: the scaling section's variant (BENCH_POOL=1: signatures on the libuv pool). */
   variant: process.env.BENCH_POOL === '1' ? { verifyInThreadPool: true } : {},
 };

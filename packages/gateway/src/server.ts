@@ -32,7 +32,9 @@ function withConfigContext<T>(field: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof AuthConfigError && !error.message.startsWith('@authgate/gateway')) configError(`${field}: ${error.message.replace(/^authgate: /, '')}`);
+    // Core's messages start with 'authgate: ' (one prefix everywhere): nest them without it, and leave our own alone.
+    const inner = error instanceof AuthConfigError ? error.message.replace(/^authgate: /, '') : undefined;
+    if (inner !== undefined && !inner.startsWith('@authgate/gateway')) configError(`${field}: ${inner}`);
     throw error;
   }
 }
