@@ -37,7 +37,7 @@ export type { JwtAuthOptions, JwtAuthMiddleware, AdapterOptions } from './jwt-au
 export { requireScope, requireAnyScope, requireActive } from './require-scope.js';
 export { requireActor, requireDirectCall, requireUser, requireClient, requireWorkload } from './require-caller.js';
 export { requireRole, requireAnyRole, requireClaim, requireAuth } from './require-identity.js';
-// For your own guards: guardMiddleware(identityGuard('requireTenant', (identity) => ...)).
+// For your own guards: guardMiddleware(identityGuard('tenant check', (identity) => ...)).
 export { guardMiddleware } from './guard.js';
 // Re-exported so an app needs only this package: error handlers (passErrors) and shared verifiers.
 export { AuthError, AuthConfigError, isAuthError, authErrorResponse, createVerifier, identityGuard } from '@authgate/core';

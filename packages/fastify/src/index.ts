@@ -117,7 +117,7 @@ declare module 'fastify' {
 }
 
 export { jwtAuth };
-// For your own guards: { preHandler: guardHook(identityGuard('requireTenant', (identity) => ...), app.authVerifier.realm) }.
+// For your own guards: { preHandler: guardHook(identityGuard('tenant check', (identity) => ...), app.authVerifier.realm) }.
 export { guardHook } from './guards.js';
 export default jwtAuth;
 // Re-exported so an app needs only this package: error handlers and shared verifiers.
