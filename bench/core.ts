@@ -116,7 +116,9 @@ async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: obj
   const viaCryptoSync: VerifySync = (i) => cryptoVerify(digest, inputs[i]!.data, key, inputs[i]!.signature);
   const viaCryptoAsync: Verify = (i) =>
     new Promise((resolve, reject) => {
-      cryptoVerify(digest, inputs[i]!.data, key, inputs[i]!.signature, (error, ok) => (error ? reject(error) : ok ? resolve(ok) : reject(new Error('refused'))));
+      cryptoVerify(digest, inputs[i]!.data, key, inputs[i]!.signature, (error, ok) =>
+        error ? reject(error) : ok ? resolve(ok) : reject(new Error('refused')),
+      );
     });
 
   // Every contender must accept the tokens before being timed.
@@ -128,12 +130,20 @@ async function benchAlgorithm(alg: SigningAlgorithm, issuerUrl: string, jwk: obj
   const n = tokens.length;
   const c = config.coreConcurrency;
   const rows: CoreRow[] = [];
-  const [seqAuthgate, seqJose, seqCrypto] = await measureInterleaved([
+  const [seqAuthgate, seqJose, seqCrypto] = (await measureInterleaved([
     (ms) => sequential(viaAuthgate, n, ms),
     (ms) => sequential(viaJose, n, ms),
     (ms) => sequentialSync(viaCryptoSync, n, ms),
-  ]) as [number, number, number];
-  rows.push({ alg, mode: 'sequential', authgate: seqAuthgate, jose: seqJose, crypto: seqCrypto, authgateVsJose: seqAuthgate / seqJose, joseVsCrypto: seqJose / seqCrypto });
+  ])) as [number, number, number];
+  rows.push({
+    alg,
+    mode: 'sequential',
+    authgate: seqAuthgate,
+    jose: seqJose,
+    crypto: seqCrypto,
+    authgateVsJose: seqAuthgate / seqJose,
+    joseVsCrypto: seqJose / seqCrypto,
+  });
   const measureConcurrent = async (): Promise<[number, number, number, number]> =>
     (await measureInterleaved([
       (ms) => concurrent(viaAuthgate, n, ms, c),

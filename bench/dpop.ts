@@ -98,14 +98,16 @@ export async function runDpopBench(log: (line: string) => void): Promise<DpopRes
           const authorization = `DPoP ${bound}`;
           let next = 0;
           request = {
-            requests: [{
-              setupRequest: (raw) => {
-                // Out of proofs: the rest are replays, counted as non-2xx (and the next budget grows).
-                raw.headers = { authorization, dpop: proofs[next % proofs.length] as string };
-                next += 1;
-                return raw;
+            requests: [
+              {
+                setupRequest: (raw) => {
+                  // Out of proofs: the rest are replays, counted as non-2xx (and the next budget grows).
+                  raw.headers = { authorization, dpop: proofs[next % proofs.length] as string };
+                  next += 1;
+                  return raw;
+                },
               },
-            }],
+            ],
           };
         } else {
           request = { headers: { authorization: `Bearer ${bearer}` } };
@@ -117,7 +119,12 @@ export async function runDpopBench(log: (line: string) => void): Promise<DpopRes
         const serverCpu = processCpuShares(before, after)?.[1];
         const rps = result.requests.average;
         expectedRate.set(contender.id, Math.max(rps, 1000));
-        const entry = { rps, p99: result.latency.p99, cpu: serverCpu === undefined || rps === 0 ? undefined : (serverCpu * 1e6) / rps, non2xx: result.non2xx };
+        const entry = {
+          rps,
+          p99: result.latency.p99,
+          cpu: serverCpu === undefined || rps === 0 ? undefined : (serverCpu * 1e6) / rps,
+          non2xx: result.non2xx,
+        };
         loads.set(contender.id, [...(loads.get(contender.id) ?? []), entry]);
         const flaw = result.non2xx > 0 ? `  (non-2xx ${result.non2xx})` : '';
         log(`  ${contender.id.padEnd(32)} #${round + 1}  ${int(rps).padStart(7)} req/s  p99 ${ms(result.latency.p99)} ms${flaw}`);
@@ -137,7 +144,11 @@ export async function runDpopBench(log: (line: string) => void): Promise<DpopRes
       };
     });
     const dpopVsBearer: Record<string, number> = {};
-    for (const [dpopId, bearerId] of [['express-authgate-dpop', 'express-authgate'], ['fastify-authgate-dpop', 'fastify-authgate'], ['express-oauth2-jwt-bearer-dpop', 'express-oauth2-jwt-bearer']]) {
+    for (const [dpopId, bearerId] of [
+      ['express-authgate-dpop', 'express-authgate'],
+      ['fastify-authgate-dpop', 'fastify-authgate'],
+      ['express-oauth2-jwt-bearer-dpop', 'express-oauth2-jwt-bearer'],
+    ]) {
       const ours = rows.find((row) => row.id === dpopId);
       const theirs = rows.find((row) => row.id === bearerId);
       if (ours === undefined || theirs === undefined) continue;
@@ -157,7 +168,9 @@ export function formatDpop(results: DpopResults): string {
     const probe = !row.probe.accepts ? 'REFUSES VALID REQUEST' : row.probe.replayRefused === false ? 'accepts a replayed proof' : 'ok';
     const cpu = row.cpuMicrosPerRequest === undefined ? '-' : row.cpuMicrosPerRequest.toFixed(0);
     const flaw = row.non2xx > 0 ? `, non-2xx ${row.non2xx}` : '';
-    lines.push(`${`${row.framework}: ${row.label}`.padEnd(60)} ${int(row.requestsPerSecond).padStart(8)} ${ms(row.latencyP99).padStart(7)} ${cpu.padStart(10)}  ${probe}${flaw}`);
+    lines.push(
+      `${`${row.framework}: ${row.label}`.padEnd(60)} ${int(row.requestsPerSecond).padStart(8)} ${ms(row.latencyP99).padStart(7)} ${cpu.padStart(10)}  ${probe}${flaw}`,
+    );
   }
   lines.push('');
   for (const [id, ratio] of Object.entries(results.dpopVsBearer)) lines.push(`${id}: ${ratio.toFixed(2)}x its Bearer rate`);

@@ -16,10 +16,26 @@ type Log = (line: string) => void;
 type Tokens = { repeated: string[]; distinct: string[] };
 
 async function load(server: RunningServer, tokens: readonly string[], rate?: number, seconds = config.duration): Promise<LoadResult> {
-  return runLoad({ url: server.url, connections: config.connections, warmup: 1, duration: seconds, pids: [process.pid, server.pid], ...(rate === undefined ? {} : { rate }) }, tokens);
+  return runLoad(
+    {
+      url: server.url,
+      connections: config.connections,
+      warmup: 1,
+      duration: seconds,
+      pids: [process.pid, server.pid],
+      ...(rate === undefined ? {} : { rate }),
+    },
+    tokens,
+  );
 }
 
-async function latency(framework: 'express' | 'fastify', env: ServerEnv, tokens: Tokens, cpu: number | undefined, log: Log): Promise<ExtrasResults['latency'][number]> {
+async function latency(
+  framework: 'express' | 'fastify',
+  env: ServerEnv,
+  tokens: Tokens,
+  cpu: number | undefined,
+  log: Log,
+): Promise<ExtrasResults['latency'][number]> {
   const pin = cpu === undefined ? {} : { cpu };
   const none = await startServer(`${framework}-none`, env, pin);
   const authgate = await startServer(`${framework}-authgate`, env, pin);
@@ -35,7 +51,9 @@ async function latency(framework: 'express' | 'fastify', env: ServerEnv, tokens:
       rows.verifying.push((await load(authgate, tokens.distinct, rate, seconds)).latencyP99);
     }
     const result = { framework, rate, noAuthP99: median(rows.none), cachedP99: median(rows.cached), verifyingP99: median(rows.verifying) };
-    log(`  ${framework}: ${int(rate)} req/s (half of no-auth's ${int(median(peaks))}): p99 no-auth ${ms(result.noAuthP99)} ms, cached ${ms(result.cachedP99)} ms, verifying ${ms(result.verifyingP99)} ms`);
+    log(
+      `  ${framework}: ${int(rate)} req/s (half of no-auth's ${int(median(peaks))}): p99 no-auth ${ms(result.noAuthP99)} ms, cached ${ms(result.cachedP99)} ms, verifying ${ms(result.verifyingP99)} ms`,
+    );
     return result;
   } finally {
     await Promise.all([none.stop(), authgate.stop()]);
@@ -62,7 +80,9 @@ async function cores(framework: 'express' | 'fastify', env: ServerEnv, tokens: T
   try {
     const clusterVsOne = await pairedRounds(clustered, single, tokens.distinct);
     const poolVsDefault = await pairedRounds(pooled, single, tokens.distinct);
-    log(`  ${framework}, distinct tokens, nothing pinned: cluster of 2 / 1 process ${clusterVsOne.toFixed(2)}x; verifyInThreadPool / default ${poolVsDefault.toFixed(2)}x`);
+    log(
+      `  ${framework}, distinct tokens, nothing pinned: cluster of 2 / 1 process ${clusterVsOne.toFixed(2)}x; verifyInThreadPool / default ${poolVsDefault.toFixed(2)}x`,
+    );
     return { framework, clusterVsOne, poolVsDefault };
   } finally {
     await Promise.all([single.stop(), clustered.stop(), pooled.stop()]);
@@ -71,7 +91,7 @@ async function cores(framework: 'express' | 'fastify', env: ServerEnv, tokens: T
 
 export async function runExtras(env: ServerEnv, tokens: Tokens, pins: { server: number } | undefined, log: Log): Promise<ExtrasResults> {
   const results: ExtrasResults = { latency: [], cores: [] };
-  log('  latency at half of no-auth\'s peak rate (fixed rate, server pinned):');
+  log("  latency at half of no-auth's peak rate (fixed rate, server pinned):");
   for (const framework of ['express', 'fastify'] as const) results.latency.push(await latency(framework, env, tokens, pins?.server, log));
   log('  scaling with cores (the load generator shares the two cores, so the ceiling is well under 2x):');
   for (const framework of ['express', 'fastify'] as const) results.cores.push(await cores(framework, env, tokens, log));

@@ -19,10 +19,13 @@ function selected(): Contender[] {
 
 function logLoad(log: (line: string) => void, id: string, mode: Mode, round: number, load: LoadResult): void {
   const flaws = load.non2xx + load.errors + load.timeouts > 0 ? `  (non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts})` : '';
-  const cpu = load.foreignCpu === undefined
-    ? ''
-    : `  cpu: server ${percent(load.serverCpu ?? 0)}, autocannon ${percent(load.clientCpu ?? 0)}, others ${percent(load.foreignCpu)} of all`;
-  log(`  ${id.padEnd(28)} ${`${mode} #${round + 1}`.padEnd(13)} ${int(load.requestsPerSecond).padStart(7)} req/s  p99 ${ms(load.latencyP99)} ms${cpu}${flaws}`);
+  const cpu =
+    load.foreignCpu === undefined
+      ? ''
+      : `  cpu: server ${percent(load.serverCpu ?? 0)}, autocannon ${percent(load.clientCpu ?? 0)}, others ${percent(load.foreignCpu)} of all`;
+  log(
+    `  ${id.padEnd(28)} ${`${mode} #${round + 1}`.padEnd(13)} ${int(load.requestsPerSecond).padStart(7)} req/s  p99 ${ms(load.latencyP99)} ms${cpu}${flaws}`,
+  );
 }
 
 /** Server CPU time per request in microseconds, when known. */
@@ -105,7 +108,12 @@ async function measureFramework(
       const judged = contender.role === 'authgate' || contender.role === 'peer' || contender.role === 'edge' || contender.role === 'introspection';
       const badSet = contender.role === 'introspection' ? { ...bad, 'unknown opaque token': 'opaque_bench_unknown_token_0123456789' } : bad;
       const report = await probe(server.url, samples, judged ? badSet : undefined);
-      running.push({ contender, server, result: { ...contender, probe: report, foreignCpuBefore, modes: {} }, loads: { repeated: [], distinct: [], opaque: [] } });
+      running.push({
+        contender,
+        server,
+        result: { ...contender, probe: report, foreignCpuBefore, modes: {} },
+        loads: { repeated: [], distinct: [], opaque: [] },
+      });
     }
     for (let round = 0; round < config.rounds; round += 1) {
       for (const mode of MODES) {

@@ -64,9 +64,14 @@ async function main(): Promise<void> {
   console.table(phases.map((p) => ({ ...p, 'fetches per instance': (p.jwksFetches / INSTANCES).toFixed(2) })));
   const rotation = phases[2] as Phase;
   const outage = phases[3] as Phase;
-  console.log(`rotation: ${rotation.jwksFetches} JWKS fetches for ${INSTANCES} instances and ${rotation.requests} requests; outage: ${outage.failed} failed of ${outage.requests}`);
+  console.log(
+    `rotation: ${rotation.jwksFetches} JWKS fetches for ${INSTANCES} instances and ${rotation.requests} requests; outage: ${outage.failed} failed of ${outage.requests}`,
+  );
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL(`./results/jwks-fleet${smoke ? '-smoke' : ''}.json`, import.meta.url), `${JSON.stringify({ smoke, instances: INSTANCES, phases }, null, 2)}\n`);
+  writeFileSync(
+    new URL(`./results/jwks-fleet${smoke ? '-smoke' : ''}.json`, import.meta.url),
+    `${JSON.stringify({ smoke, instances: INSTANCES, phases }, null, 2)}\n`,
+  );
 }
 
 await main();

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     entries: tokens.length,
     heapDeltaBytes,
     bytesPerEntry: heapDeltaBytes / tokens.length,
-    mbPer100k: (heapDeltaBytes / tokens.length) * 100_000 / 1024 / 1024,
+    mbPer100k: ((heapDeltaBytes / tokens.length) * 100_000) / 1024 / 1024,
     rssDeltaBytes: rssAfter - rssBefore,
     cachedVerifyPerSecond,
   };

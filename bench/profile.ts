@@ -19,7 +19,9 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const PROFILES = join(RESULTS, 'profiles');
 // BENCH_PROFILE_SERVERS=fastify-none,fastify-authgate profiles others too (e.g. a baseline to compare with).
 const SERVERS = (process.env.BENCH_PROFILE_SERVERS ?? 'express-authgate,fastify-authgate').split(',').map((id) => id.trim());
-const MODES = (process.env.BENCH_PROFILE_MODES ?? 'repeated,distinct').split(',').map((mode) => mode.trim()) as Array<'repeated' | 'distinct' | 'opaque'>;
+const MODES = (process.env.BENCH_PROFILE_MODES ?? 'repeated,distinct').split(',').map((mode) => mode.trim()) as Array<
+  'repeated' | 'distinct' | 'opaque'
+>;
 const SECONDS = Number(process.env.BENCH_PROFILE_DURATION ?? 6);
 const INTERVAL_MICROS = 200;
 

@@ -23,15 +23,25 @@ async function main(): Promise<void> {
   try {
     const childScript = fileURLToPath(new URL('./lib/revocation-child.ts', import.meta.url));
     const seen = new Map<string, number[]>();
-    await Promise.all(Array.from({ length: PROCESSES }, () => new Promise<void>((resolve, reject) => {
-      const child = fork(childScript, { execArgv: ['--import', 'tsx/esm'], env: { ...process.env, REDIS_URL: redis.url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.push(child);
-      child.on('message', (message: { type: string; jti?: string; at?: number }) => {
-        if (message.type === 'ready') resolve();
-        if (message.type === 'seen') seen.get(message.jti as string)?.push(message.at as number);
-      });
-      child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`child exited with ${code}`))));
-    })));
+    await Promise.all(
+      Array.from(
+        { length: PROCESSES },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const child = fork(childScript, {
+              execArgv: ['--import', 'tsx/esm'],
+              env: { ...process.env, REDIS_URL: redis.url },
+              stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            });
+            children.push(child);
+            child.on('message', (message: { type: string; jti?: string; at?: number }) => {
+              if (message.type === 'ready') resolve();
+              if (message.type === 'seen') seen.get(message.jti as string)?.push(message.at as number);
+            });
+            child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`child exited with ${code}`))));
+          }),
+      ),
+    );
     const writer = createRedisRevocationList({ redis: redis.url, keyPrefix: 'bench:' });
     await writer.ready();
     const delays: number[] = [];
@@ -51,8 +61,17 @@ async function main(): Promise<void> {
     }
     await writer.close();
     delays.sort((a, b) => a - b);
-    const result = { smoke, processes: PROCESSES, revocations: REVOCATIONS, p50Ms: Number(percentile(delays, 50).toFixed(2)), p99Ms: Number(percentile(delays, 99).toFixed(2)), maxMs: Number((delays.at(-1) as number).toFixed(2)) };
-    console.log(`propagation across ${PROCESSES} processes (${REVOCATIONS} revocations): p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (from the write's start, write included)`);
+    const result = {
+      smoke,
+      processes: PROCESSES,
+      revocations: REVOCATIONS,
+      p50Ms: Number(percentile(delays, 50).toFixed(2)),
+      p99Ms: Number(percentile(delays, 99).toFixed(2)),
+      maxMs: Number((delays.at(-1) as number).toFixed(2)),
+    };
+    console.log(
+      `propagation across ${PROCESSES} processes (${REVOCATIONS} revocations): p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (from the write's start, write included)`,
+    );
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     writeFileSync(new URL(`./results/revocation-propagation${smoke ? '-smoke' : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
   } finally {

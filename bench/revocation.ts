@@ -47,7 +47,16 @@ async function http(): Promise<Record<string, { requestsPerSecond: number; cpuMi
       for (let round = 0; round < (smoke ? 2 : config.rounds); round += 1) {
         for (const index of round % 2 === 0 ? [0, 1] : [1, 0]) {
           const server = servers[index]!;
-          const load = await runLoad({ url: server.url, connections: config.connections, warmup: smoke ? 0.5 : 1, duration: smoke ? 1 : config.duration, pids: [process.pid, server.pid] }, [token as string]);
+          const load = await runLoad(
+            {
+              url: server.url,
+              connections: config.connections,
+              warmup: smoke ? 0.5 : 1,
+              duration: smoke ? 1 : config.duration,
+              pids: [process.pid, server.pid],
+            },
+            [token as string],
+          );
           if (load.non2xx > 0 || load.errors > 0) throw new Error(`${ids[index]}: ${load.non2xx} non-2xx, ${load.errors} errors`);
           rates[index]!.push(load.requestsPerSecond);
           if (load.serverCpu !== undefined) cpu[index]!.push((load.serverCpu * 1e6) / load.requestsPerSecond);
@@ -56,7 +65,15 @@ async function http(): Promise<Record<string, { requestsPerSecond: number; cpuMi
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
     }
-    return Object.fromEntries(ids.map((id, i) => [id, { requestsPerSecond: Math.round(median(rates[i]!)), cpuMicrosPerRequest: cpu[i]!.length > 0 ? Number(median(cpu[i]!).toFixed(2)) : undefined }]));
+    return Object.fromEntries(
+      ids.map((id, i) => [
+        id,
+        {
+          requestsPerSecond: Math.round(median(rates[i]!)),
+          cpuMicrosPerRequest: cpu[i]!.length > 0 ? Number(median(cpu[i]!).toFixed(2)) : undefined,
+        },
+      ]),
+    );
   } finally {
     await issuer.close();
   }
@@ -67,7 +84,9 @@ async function main(): Promise<void> {
   const plain = httpResults['fastify-authgate']!;
   const listed = httpResults['fastify-authgate-revocation']!;
   const httpCost = (1 - listed.requestsPerSecond / plain.requestsPerSecond) * 100;
-  console.log(`HTTP, cached token: ${plain.requestsPerSecond.toLocaleString('en')} req/s without a list, ${listed.requestsPerSecond.toLocaleString('en')} with ${ENTRIES.toLocaleString('en')} entries: cost ${httpCost.toFixed(2)} % (target ≤ 3 %: ${httpCost <= 3 ? 'MET' : 'NOT MET'})`);
+  console.log(
+    `HTTP, cached token: ${plain.requestsPerSecond.toLocaleString('en')} req/s without a list, ${listed.requestsPerSecond.toLocaleString('en')} with ${ENTRIES.toLocaleString('en')} entries: cost ${httpCost.toFixed(2)} % (target ≤ 3 %: ${httpCost <= 3 ? 'MET' : 'NOT MET'})`,
+  );
 
   const issuer = await createTestIssuer({ algorithms: ['ES256'], defaultAudience: AUDIENCE });
   const tokens = await mintTokens(issuer, HOT_TOKENS);
@@ -77,8 +96,17 @@ async function main(): Promise<void> {
   const list = createMemoryRevocationList();
   fillRevocationList(list, ENTRIES);
   const paths = new Map<string, (request: { headers: { authorization: string } }) => unknown>();
-  for (const [name, revocation] of [['no list', undefined], [`${ENTRIES.toLocaleString('en')} entries`, list]] as const) {
-    const verifier = createVerifier({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['ES256'], jwks, ...(revocation ? { revocation: revocation as RevocationList } : {}) });
+  for (const [name, revocation] of [
+    ['no list', undefined],
+    [`${ENTRIES.toLocaleString('en')} entries`, list],
+  ] as const) {
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      jwks,
+      ...(revocation ? { revocation: revocation as RevocationList } : {}),
+    });
     for (let i = 0; i < 3; i += 1) for (const token of tokens) await verifier.verify(token); // hot in the cache
     paths.set(name, createRequestAuthenticator(verifier));
   }
@@ -119,11 +147,16 @@ async function main(): Promise<void> {
     smoke,
     entries: ENTRIES,
     http: { ...httpResults, costPercent: Number(httpCost.toFixed(2)) },
-    inProcessFastPath: { requestsPerSecond: Object.fromEntries([...rates].map(([name, values]) => [name, Math.round(median(values))])), addedNanosPerRequest: Math.round(addedNanos) },
+    inProcessFastPath: {
+      requestsPerSecond: Object.fromEntries([...rates].map(([name, values]) => [name, Math.round(median(values))])),
+      addedNanosPerRequest: Math.round(addedNanos),
+    },
     bytesPerEntry: memory,
     idBytesIncluded: 'the list holds its own id strings (36-character UUIDs here); their heap size is part of the figure',
   };
-  console.log(`in-process fast path: ${Math.round(base).toLocaleString('en')} /s without a list, ${Math.round(withList).toLocaleString('en')} with ${ENTRIES.toLocaleString('en')} entries: ${Math.round(addedNanos)} ns added per request`);
+  console.log(
+    `in-process fast path: ${Math.round(base).toLocaleString('en')} /s without a list, ${Math.round(withList).toLocaleString('en')} with ${ENTRIES.toLocaleString('en')} entries: ${Math.round(addedNanos)} ns added per request`,
+  );
   console.log(`memory per entry: token ${memory.token} B, subject ${memory.subject} B (heap, id string included)`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL(`./results/revocation${smoke ? '-smoke' : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);

@@ -83,7 +83,10 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = `${RESULTS_DIR}latest.json`;
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  writeFileSync(file, `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, dpop, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, dpop, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`,
+  );
   log(`\nwritten: ${file} (${seconds.toFixed(0)} s)`);
 }
 

@@ -80,33 +80,56 @@ async function main(): Promise<void> {
   for (const size of sizes) {
     const tokens = all.slice(0, size);
     let verified = 0;
-    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], jwks: { keys: [key.publicJwk] }, onEvent: (event) => {
-      if (event.type === 'token_rejected') throw new Error(`refused: ${event.reason}`);
-    } });
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['EdDSA'],
+      jwks: { keys: [key.publicJwk] },
+      onEvent: (event) => {
+        if (event.type === 'token_rejected') throw new Error(`refused: ${event.reason}`);
+      },
+    });
     await verifier.verify(tokens[0] as string);
     const before = collect();
     // Two passes of at least 100,000 verifications (whole rotations up to 100k tokens): the first fills the cache,
     // the second is what counts. Past 100k tokens a pass is part of a rotation: every call misses either way.
     const total = 2 * Math.max(Math.min(size, 100_000), 100_000);
-    await rotate(async (token) => {
-      verified += 1;
-      return verifier.verify(token);
-    }, tokens, total / 2);
+    await rotate(
+      async (token) => {
+        verified += 1;
+        return verifier.verify(token);
+      },
+      tokens,
+      total / 2,
+    );
     const perSecond = await rotate((token) => verifier.verify(token), tokens, total / 2);
     const heapGrowth = collect() - before;
     // Cache hits take the synchronous path: `cached` answers only for tokens the cache holds.
     let hits = 0;
     for (let i = 0; i < Math.min(size, 10_000); i += 1) if (verifier.cached?.(tokens[(i * 7919) % size] as string) !== undefined) hits += 1;
-    results.tokens.push({ distinct: size, verifyPerSecond: perSecond, hitRate: hits / Math.min(size, 10_000), heapGrowthMb: heapGrowth / 1024 / 1024 });
+    results.tokens.push({
+      distinct: size,
+      verifyPerSecond: perSecond,
+      hitRate: hits / Math.min(size, 10_000),
+      heapGrowthMb: heapGrowth / 1024 / 1024,
+    });
     verifier.close();
-    console.log(`  ${size.toLocaleString('en-US').padStart(9)} tokens in rotation: ${Math.round(perSecond).toLocaleString('en-US')} verifications/s, cache holds ${(100 * hits / Math.min(size, 10_000)).toFixed(0)}% of them, heap +${(heapGrowth / 1024 / 1024).toFixed(1)} MB (${verified} warm-up calls)`);
+    console.log(
+      `  ${size.toLocaleString('en-US').padStart(9)} tokens in rotation: ${Math.round(perSecond).toLocaleString('en-US')} verifications/s, cache holds ${((100 * hits) / Math.min(size, 10_000)).toFixed(0)}% of them, heap +${(heapGrowth / 1024 / 1024).toFixed(1)} MB (${verified} warm-up calls)`,
+    );
   }
 
   for (const count of [1, 10, 100]) {
     const keys = await makeKeys(count);
     const last = keys[keys.length - 1] as SigningKey;
     const tokens = await mint(last, 2000);
-    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], jwks: { keys: keys.map((k) => k.publicJwk) }, cache: false });
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['EdDSA'],
+      jwks: { keys: keys.map((k) => k.publicJwk) },
+      cache: false,
+    });
     await rotate((token) => verifier.verify(token), tokens, 2000);
     const perSecond = await rotate((token) => verifier.verify(token), tokens, 20_000);
     results.keys.push({ keys: count, verifyPerSecond: perSecond });

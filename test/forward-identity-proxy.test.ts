@@ -32,7 +32,14 @@ interface Front {
 
 async function expressFront(forwardIdentity: Parameters<typeof expressAuth>[0]['forwardIdentity']): Promise<Front> {
   const app = express();
-  const auth = expressAuth({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: issuer.jwksUri, optional: true, forwardIdentity });
+  const auth = expressAuth({
+    issuer: issuer.url,
+    audience: AUDIENCE,
+    algorithms: ['RS256'],
+    jwksUri: issuer.jwksUri,
+    optional: true,
+    forwardIdentity,
+  });
   app.get('/.well-known/jwks.json', (_req, res) => void res.json(auth.identityJwks));
   app.use(auth);
   app.use('/api', createProxyMiddleware({ target: upstream.url }));
@@ -41,16 +48,24 @@ async function expressFront(forwardIdentity: Parameters<typeof expressAuth>[0]['
   });
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 async function fastifyFront(forwardIdentity: Parameters<typeof expressAuth>[0]['forwardIdentity']): Promise<Front> {
   const app = Fastify();
-  await app.register(fastifyAuth, { issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: issuer.jwksUri, optional: true, forwardIdentity });
+  await app.register(fastifyAuth, {
+    issuer: issuer.url,
+    audience: AUDIENCE,
+    algorithms: ['RS256'],
+    jwksUri: issuer.jwksUri,
+    optional: true,
+    forwardIdentity,
+  });
   app.get('/.well-known/jwks.json', { config: { auth: false } }, async () => app.authIdentityJwks);
   await app.register(proxy, { upstream: upstream.url, prefix: '/api' });
   const origin = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -91,7 +106,8 @@ describe.each([
     try {
       const { status, echoed } = await through(front, SPOOFS);
       expect(status).toBe(200);
-      for (const name of ['x-user-id', 'x-user-role', 'x-scope', 'x-authgate-identity']) expect(hasAnySpelling(echoed!.rawHeaders, name), name).toBe(false);
+      for (const name of ['x-user-id', 'x-user-role', 'x-scope', 'x-authgate-identity'])
+        expect(hasAnySpelling(echoed!.rawHeaders, name), name).toBe(false);
     } finally {
       await front.close();
     }

@@ -29,15 +29,17 @@ beforeAll(async () => {
   });
   gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
   const app = express();
-  app.use(jwtAuth({
-    issuer: GATEWAY_ISSUER,
-    audience: 'orders-svc',
-    algorithms: ['ES256'],
-    jwksUri: `${gatewayUrl}/.well-known/jwks.json`,
-    typ: 'authgate-identity+jwt',
-    tokenLocations: { header: 'x-authgate-identity' },
-    clockTolerance: 0,
-  }));
+  app.use(
+    jwtAuth({
+      issuer: GATEWAY_ISSUER,
+      audience: 'orders-svc',
+      algorithms: ['ES256'],
+      jwksUri: `${gatewayUrl}/.well-known/jwks.json`,
+      typ: 'authgate-identity+jwt',
+      tokenLocations: { header: 'x-authgate-identity' },
+      clockTolerance: 0,
+    }),
+  );
   app.get('/orders', (req, res) => void res.json({ subject: req.auth?.subject, scopes: req.auth?.scopes, issuedBy: req.auth?.claims.token_iss }));
   service = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -51,7 +51,8 @@ afterAll(async () => {
   await issuer.close();
 });
 
-const call = (origin: string, path: string, token: string, method = 'GET') => fetch(`${origin}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+const call = (origin: string, path: string, token: string, method = 'GET') =>
+  fetch(`${origin}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
 
 describe.each(['express', 'fastify'] as const)('%s', (framework) => {
   const origin = () => origins[framework];

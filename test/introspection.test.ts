@@ -33,7 +33,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function verifierWith(introspection: Partial<NonNullable<VerifierOptions['introspection']>> = {}, extra: Partial<VerifierOptions> = {}, events?: KeySourceEvent[]): Verifier {
+function verifierWith(
+  introspection: Partial<NonNullable<VerifierOptions['introspection']>> = {},
+  extra: Partial<VerifierOptions> = {},
+  events?: KeySourceEvent[],
+): Verifier {
   const verifier = createVerifier({
     issuer: issuer.url,
     audience: AUDIENCE,
@@ -48,7 +52,10 @@ function verifierWith(introspection: Partial<NonNullable<VerifierOptions['intros
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(() => new Error('accepted'), (reason: unknown) => reason);
+  const error = await promise.then(
+    () => new Error('accepted'),
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(AuthError);
   return error as AuthError;
 }
@@ -82,7 +89,13 @@ describe('opaque tokens through introspection', () => {
     const endpoint = issuer.introspectionEndpoint;
     await expect(verifierWith({ endpoint, clientId: 'a b&c', clientSecret: 'p@ss:w%rd' }).verify(token)).resolves.toBeDefined();
     await expect(verifierWith({ endpoint, clientAuth: 'client_secret_post' }).verify(token)).resolves.toBeDefined();
-    const jwtClient = { endpoint, clientId: 'jwt-api', clientSecret: undefined, privateKey: privateAssertionKey, clientAuth: 'private_key_jwt' as const };
+    const jwtClient = {
+      endpoint,
+      clientId: 'jwt-api',
+      clientSecret: undefined,
+      privateKey: privateAssertionKey,
+      clientAuth: 'private_key_jwt' as const,
+    };
     await expect(verifierWith(jwtClient).verify(token)).resolves.toBeDefined();
   });
 
@@ -93,11 +106,13 @@ describe('opaque tokens through introspection', () => {
     const revoked = issuer.opaqueToken({ sub: 'u' });
     issuer.revoke(revoked);
     expect((await refusal(verifier.verify(revoked))).reason).toBe('token_inactive');
-    expect((await refusal(verifier.verify(issuer.opaqueToken({ token_type: 'refresh_token' }))))).toMatchObject({ status: 401 });
-    expect((await refusal(verifier.verify(issuer.opaqueToken({}, { audience: 'billing-api' }))))).toMatchObject({ reason: 'audience_mismatch' });
-    expect((await refusal(verifier.verify(issuer.opaqueToken({}, { audience: null }))))).toMatchObject({ reason: 'audience_mismatch' });
+    expect(await refusal(verifier.verify(issuer.opaqueToken({ token_type: 'refresh_token' })))).toMatchObject({ status: 401 });
+    expect(await refusal(verifier.verify(issuer.opaqueToken({}, { audience: 'billing-api' })))).toMatchObject({ reason: 'audience_mismatch' });
+    expect(await refusal(verifier.verify(issuer.opaqueToken({}, { audience: null })))).toMatchObject({ reason: 'audience_mismatch' });
     await expect(verifierWith({ cache: false, requireAudience: false }).verify(issuer.opaqueToken({}, { audience: null }))).resolves.toBeDefined();
-    expect((await refusal(verifier.verify(issuer.opaqueToken({}, { issuer: 'https://elsewhere.invalid' }))))).toMatchObject({ reason: 'issuer_not_allowed' });
+    expect(await refusal(verifier.verify(issuer.opaqueToken({}, { issuer: 'https://elsewhere.invalid' })))).toMatchObject({
+      reason: 'issuer_not_allowed',
+    });
   });
 
   it('serves a cached active answer synchronously and without a call, and refuses a revoked token once maxTtl passes', async () => {
@@ -114,7 +129,10 @@ describe('opaque tokens through introspection', () => {
     await sleep(1100);
     expect(verifier.cached?.(token)).toBeUndefined();
     expect((await refusal(verifier.verify(token))).reason).toBe('token_inactive');
-    expect(events.filter((event) => event.type === 'token_introspected').map((event) => (event as { active: boolean }).active)).toEqual([true, false]);
+    expect(events.filter((event) => event.type === 'token_introspected').map((event) => (event as { active: boolean }).active)).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('never keeps an active answer past the token exp', async () => {
@@ -167,7 +185,7 @@ describe('opaque tokens through introspection', () => {
     expect(verifier.cached?.(jwt)).toBeUndefined();
     expect((await refusal(verifier.verify(jwt))).reason).toBe('token_inactive');
     issuer.introspection.status(503);
-    expect((await refusal(verifier.verify(await issuer.sign({}))))).toMatchObject({ status: 503 });
+    expect(await refusal(verifier.verify(await issuer.sign({})))).toMatchObject({ status: 503 });
   });
 
   it('keys the cache by a hash of the token: a different token never hits another token entry', async () => {
@@ -252,9 +270,16 @@ describe('RFC 9701 signed answers', () => {
     );
     answer = () => signed;
     await expect(verifier.verify('opaque-token-value-1')).resolves.toMatchObject({ subject: 'user-9', scopes: ['a'] });
-    signed = await issuer.sign({ token_introspection: { active: true, aud: AUDIENCE } }, { audience: 'someone-else', typ: 'token-introspection+jwt' });
+    signed = await issuer.sign(
+      { token_introspection: { active: true, aud: AUDIENCE } },
+      { audience: 'someone-else', typ: 'token-introspection+jwt' },
+    );
     expect((await refusal(verifier.verify('opaque-token-value-1'))).status).toBe(503);
-    signed = await issuer.bad.tampered({ token_introspection: { active: false } }, { audience: CLIENT.clientId, typ: 'token-introspection+jwt' }, { token_introspection: { active: true, aud: AUDIENCE } });
+    signed = await issuer.bad.tampered(
+      { token_introspection: { active: false } },
+      { audience: CLIENT.clientId, typ: 'token-introspection+jwt' },
+      { token_introspection: { active: true, aud: AUDIENCE } },
+    );
     expect((await refusal(verifier.verify('opaque-token-value-1'))).status).toBe(503);
     signed = JSON.stringify({ active: true, aud: AUDIENCE });
     expect((await refusal(verifier.verify('opaque-token-value-1'))).status).toBe(503);

@@ -29,13 +29,23 @@ afterAll(async () => {
 });
 
 function verifierWith(decryption: VerifierOptions['decryption'] = { keys: [rsa.privateJwk, { kid: 'enc-ec', key: ec.privateKey }] }): Verifier {
-  const verifier = createVerifier({ issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE, algorithms: ['RS256'], logger: silent, decryption });
+  const verifier = createVerifier({
+    issuer: issuer.url,
+    jwksUri: issuer.jwksUri,
+    audience: AUDIENCE,
+    algorithms: ['RS256'],
+    logger: silent,
+    decryption,
+  });
   verifiers.push(verifier);
   return verifier;
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(() => new Error('accepted'), (reason: unknown) => reason);
+  const error = await promise.then(
+    () => new Error('accepted'),
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(AuthError);
   return error as AuthError;
 }
@@ -47,10 +57,19 @@ function rsa15Token(plaintext: string): string {
   const header = b64({ alg: 'RSA1_5', enc: 'A128GCM', kid: 'enc-rsa', cty: 'JWT' });
   const cek = randomBytes(16);
   const iv = randomBytes(12);
-  const encryptedKey = publicEncrypt({ key: createPublicKey({ key: rsa.publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' }), padding: constants.RSA_PKCS1_PADDING }, cek);
+  const encryptedKey = publicEncrypt(
+    { key: createPublicKey({ key: rsa.publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' }), padding: constants.RSA_PKCS1_PADDING },
+    cek,
+  );
   const cipher = createCipheriv('aes-128-gcm', cek, iv).setAAD(Buffer.from(header, 'ascii'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [header, encryptedKey.toString('base64url'), iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    header,
+    encryptedKey.toString('base64url'),
+    iv.toString('base64url'),
+    ciphertext.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 describe('encrypted access tokens', () => {
@@ -78,12 +97,24 @@ describe('encrypted access tokens', () => {
     const dirToken = await encryptToken(await issuer.sign({ sub: 'user-3' }), secret, { alg: 'dir', enc: 'A256GCM', kid: 'enc-dir' });
     expect((await refusal(verifierWith({ keys: [octJwk] }).verify(dirToken))).reason).toBe('token_undecryptable');
     await expect(verifierWith({ keys: [octJwk], keyManagementAlgorithms: ['dir'] }).verify(dirToken)).resolves.toMatchObject({ subject: 'user-3' });
-    const pbes2 = await encryptToken(await issuer.sign({ sub: 'user-4' }), new TextEncoder().encode('password'), { alg: 'PBES2-HS256+A128KW', enc: 'A256GCM', kid: 'enc-dir' });
+    const pbes2 = await encryptToken(await issuer.sign({ sub: 'user-4' }), new TextEncoder().encode('password'), {
+      alg: 'PBES2-HS256+A128KW',
+      enc: 'A256GCM',
+      kid: 'enc-dir',
+    });
     expect((await refusal(verifierWith({ keys: [octJwk] }).verify(pbes2))).reason).toBe('token_undecryptable');
   });
 
   it('refuses RSA1_5 in configuration', () => {
-    expect(() => createVerifier({ issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE, algorithms: ['RS256'], decryption: { keys: [rsa.privateJwk], keyManagementAlgorithms: ['RSA1_5'] } })).toThrow(AuthConfigError);
+    expect(() =>
+      createVerifier({
+        issuer: issuer.url,
+        jwksUri: issuer.jwksUri,
+        audience: AUDIENCE,
+        algorithms: ['RS256'],
+        decryption: { keys: [rsa.privateJwk], keyManagementAlgorithms: ['RSA1_5'] },
+      }),
+    ).toThrow(AuthConfigError);
   });
 
   it('caps the size before decrypting', async () => {
@@ -96,26 +127,47 @@ describe('JWE attacks: each 401, none 500, decryption failures indistinguishable
   const attacks: Array<[string, () => Promise<string>, string?]> = [
     ['zip: DEF', async () => encryptToken(await issuer.sign({ sub: 'bomb' }), rsa.publicJwk, { zip: true })],
     ['RSA1_5', async () => rsa15Token(await issuer.sign({ sub: 'oracle' }))],
-    ['PBES2 not listed', async () => encryptToken(await issuer.sign({}), new TextEncoder().encode('pw'), { alg: 'PBES2-HS512+A256KW', kid: 'enc-rsa' })],
+    [
+      'PBES2 not listed',
+      async () => encryptToken(await issuer.sign({}), new TextEncoder().encode('pw'), { alg: 'PBES2-HS512+A256KW', kid: 'enc-rsa' }),
+    ],
     ['dir not listed', async () => encryptToken(await issuer.sign({}), randomBytes(32), { alg: 'dir', kid: 'enc-rsa' })],
     ['A128KW not listed', async () => encryptToken(await issuer.sign({}), randomBytes(16), { alg: 'A128KW', kid: 'enc-rsa' })],
     ['A128CBC-HS256 not listed', async () => encryptToken(await issuer.sign({}), rsa.publicJwk, { enc: 'A128CBC-HS256' })],
     ['a JWE for another key', async () => encryptToken(await issuer.sign({}), stranger.publicJwk)],
     ['an unknown kid', async () => encryptToken(await issuer.sign({}), rsa.publicJwk, { kid: 'nobody' })],
     ['a truncated tag', async () => (await encryptToken(await issuer.sign({}), rsa.publicJwk)).slice(0, -4)],
-    ['a flipped ciphertext bit', async () => {
-      const parts = (await encryptToken(await issuer.sign({}), rsa.publicJwk)).split('.');
-      const ciphertext = Buffer.from(parts[3] as string, 'base64url');
-      ciphertext[0] = (ciphertext[0] as number) ^ 1;
-      parts[3] = ciphertext.toString('base64url');
-      return parts.join('.');
-    }],
+    [
+      'a flipped ciphertext bit',
+      async () => {
+        const parts = (await encryptToken(await issuer.sign({}), rsa.publicJwk)).split('.');
+        const ciphertext = Buffer.from(parts[3] as string, 'base64url');
+        ciphertext[0] = (ciphertext[0] as number) ^ 1;
+        parts[3] = ciphertext.toString('base64url');
+        return parts.join('.');
+      },
+    ],
     ['crit in the JWE header', async () => encryptToken(await issuer.sign({}), rsa.publicJwk, { header: { crit: ['exp'], exp: 1 } })],
     ['cty that is not a JWT', async () => encryptToken(await issuer.sign({}), rsa.publicJwk, { cty: 'json' })],
-    ['a plaintext that is a claims set, not a JWS', async () => encryptToken(JSON.stringify({ iss: issuer.url, aud: AUDIENCE, sub: 'x', exp: 9e9 }), rsa.publicJwk)],
-    ['an unsigned (alg: none) inner token', async () => encryptToken(await issuer.bad.algNone({ sub: 'admin' }), rsa.publicJwk), 'algorithm_not_allowed'],
-    ['an inner token without a signature', async () => encryptToken((await issuer.sign({ sub: 'admin' })).replace(/\.[^.]+$/, '.'), rsa.publicJwk), 'signature_invalid'],
-    ['an inner token with a bad signature', async () => encryptToken(await issuer.bad.tampered({}, {}, { sub: 'admin' }), rsa.publicJwk), 'signature_invalid'],
+    [
+      'a plaintext that is a claims set, not a JWS',
+      async () => encryptToken(JSON.stringify({ iss: issuer.url, aud: AUDIENCE, sub: 'x', exp: 9e9 }), rsa.publicJwk),
+    ],
+    [
+      'an unsigned (alg: none) inner token',
+      async () => encryptToken(await issuer.bad.algNone({ sub: 'admin' }), rsa.publicJwk),
+      'algorithm_not_allowed',
+    ],
+    [
+      'an inner token without a signature',
+      async () => encryptToken((await issuer.sign({ sub: 'admin' })).replace(/\.[^.]+$/, '.'), rsa.publicJwk),
+      'signature_invalid',
+    ],
+    [
+      'an inner token with a bad signature',
+      async () => encryptToken(await issuer.bad.tampered({}, {}, { sub: 'admin' }), rsa.publicJwk),
+      'signature_invalid',
+    ],
     ['an inner token from an unknown key', async () => encryptToken(await issuer.bad.unknownKid({}), rsa.publicJwk), 'unknown_key'],
     ['an expired inner token', async () => encryptToken(await issuer.bad.expired({}), rsa.publicJwk), 'token_expired'],
     ['an inner token for another API', async () => encryptToken(await issuer.bad.wrongAudience({}), rsa.publicJwk), 'audience_mismatch'],

@@ -81,7 +81,8 @@ describe('nginx auth_request → @authgate/gateway → service', () => {
   it('never lets a client-sent x-user-id reach the service, without a token (public path)', async () => {
     const { status, echoed } = await get('/docs/intro', SPOOFS);
     expect(status).toBe(200);
-    for (const name of ['x-user-id', 'x-user-role', 'x-scope', 'x-authgate-identity']) expect(hasAnySpelling(echoed!.rawHeaders, name), name).toBe(false);
+    for (const name of ['x-user-id', 'x-user-role', 'x-scope', 'x-authgate-identity'])
+      expect(hasAnySpelling(echoed!.rawHeaders, name), name).toBe(false);
   });
 
   it('answers 401 with the challenge for a missing or bad token, and the service never sees the request', async () => {
@@ -98,7 +99,9 @@ describe('nginx auth_request → @authgate/gateway → service', () => {
     const token = await issuer.sign({ sub: 'user-42', scope: 'profile' });
     const { status, headers, echoed } = await get('/orders/7', { authorization: `Bearer ${token}` });
     expect(status).toBe(403);
-    expect(headers.get('www-authenticate')).toBe('Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:read"');
+    expect(headers.get('www-authenticate')).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:read"',
+    );
     expect(echoed).toBeUndefined();
   });
 
@@ -108,7 +111,7 @@ describe('nginx auth_request → @authgate/gateway → service', () => {
     expect(echoed).toBeUndefined();
   });
 
-  it('answers 500/503 when the gateway is down, never the service\'s 200', async () => {
+  it("answers 500/503 when the gateway is down, never the service's 200", async () => {
     const token = await issuer.sign({ sub: 'user-42', scope: 'orders:read' });
     await gateway.close();
     const down = await get('/orders/7', { authorization: `Bearer ${token}` });

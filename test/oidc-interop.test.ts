@@ -110,7 +110,10 @@ describe('oidc-provider access tokens, keys by discovery alone', () => {
     // What the provider saw: the discovery document, then the jwks_uri it names. Nothing else.
     expect(op.requests().slice(seen)).toEqual(['GET /.well-known/openid-configuration', `GET ${new URL(op.metadata.jwks_uri).pathname}`]);
     expect(events).toEqual([{ type: 'jwks_refreshed', issuer: op.issuer, uri: op.metadata.jwks_uri, keys: ALGORITHMS.length, trigger: 'startup' }]);
-    expect(verifier.health()).toMatchObject({ ok: true, issuers: [{ issuer: op.issuer, kind: 'remote', uri: op.metadata.jwks_uri, keys: ALGORITHMS.length }] });
+    expect(verifier.health()).toMatchObject({
+      ok: true,
+      issuers: [{ issuer: op.issuer, kind: 'remote', uri: op.metadata.jwks_uri, keys: ALGORITHMS.length }],
+    });
   });
 
   it('serves a cold start burst with one discovery and one JWKS fetch', async () => {

@@ -42,7 +42,11 @@ function options(clientSecret = API_CLIENT.secret, onEvent?: (event: KeySourceEv
 async function expressOn(verifierOptions: VerifierOptions): Promise<string> {
   const app = express();
   app.use(expressAuth(verifierOptions));
-  app.get('/orders', requireScope('orders:read'), (req, res) => void res.json({ sub: req.auth?.subject, source: req.auth?.source, clientId: req.auth?.clientId, scopes: req.auth?.scopes }));
+  app.get(
+    '/orders',
+    requireScope('orders:read'),
+    (req, res) => void res.json({ sub: req.auth?.subject, source: req.auth?.source, clientId: req.auth?.clientId, scopes: req.auth?.scopes }),
+  );
   app.post('/refund', requireActive(), (_req, res) => void res.json({ ok: true }));
   const server = app.listen(0, '127.0.0.1');
   servers.push(server);
@@ -56,7 +60,12 @@ beforeAll(async () => {
     introspectionClient: API_CLIENT,
     resources: {
       [OPAQUE]: { audience: AUDIENCE, scope: 'orders:read orders:write', alg: 'ES256', format: 'opaque' },
-      [ENCRYPTED]: { audience: AUDIENCE, scope: 'orders:read', alg: 'ES256', encrypt: { alg: 'RSA-OAEP-256', enc: 'A256GCM', key: encryptionKey.publicJwk } },
+      [ENCRYPTED]: {
+        audience: AUDIENCE,
+        scope: 'orders:read',
+        alg: 'ES256',
+        encrypt: { alg: 'RSA-OAEP-256', enc: 'A256GCM', key: encryptionKey.publicJwk },
+      },
     },
   });
   origins.express = await expressOn(options());
@@ -64,7 +73,10 @@ beforeAll(async () => {
   fastifyApp = Fastify();
   await fastifyApp.register(fastifyAuth, options());
   fastifyApp.get('/orders', { preHandler: fastifyApp.requireScope('orders:read') }, async (request) => ({
-    sub: request.auth?.subject, source: request.auth?.source, clientId: request.auth?.clientId, scopes: request.auth?.scopes,
+    sub: request.auth?.subject,
+    source: request.auth?.source,
+    clientId: request.auth?.clientId,
+    scopes: request.auth?.scopes,
   }));
   fastifyApp.post('/refund', { preHandler: fastifyApp.requireActive() }, async () => ({ ok: true }));
   origins.fastify = await fastifyApp.listen({ port: 0, host: '127.0.0.1' });
@@ -76,7 +88,8 @@ afterAll(async () => {
   await op?.close();
 });
 
-const call = (origin: string, path: string, token: string, method = 'GET') => fetch(`${origin}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+const call = (origin: string, path: string, token: string, method = 'GET') =>
+  fetch(`${origin}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(['express', 'fastify'] as const)('oidc-provider through %s', (framework) => {

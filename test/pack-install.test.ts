@@ -77,13 +77,25 @@ main().catch((error: unknown) => {
 });
 `;
 
-const EXPECTED = { core: 'user-1', coreError: 'malformed_token', expressOk: 200, expressNone: 401, fastifyOk: 200, fastifySubject: 'user-1', fastifyNone: 401 };
+const EXPECTED = {
+  core: 'user-1',
+  coreError: 'malformed_token',
+  expressOk: 200,
+  expressNone: 401,
+  fastifyOk: 200,
+  fastifySubject: 'user-1',
+  fastifyNone: 401,
+};
 
 // TypeScript settings a user may have. CommonJS apps need "nodenext" (TypeScript 5.8+ types require() of an ES
 // module, as Node 20.19+ does it); "node16" from CommonJS cannot load ES-only packages, as the README says. Each
 // check is a full strict compile of express's, fastify's and Node's declarations too (a few seconds of CPU).
 const SETTINGS = {
-  esm: { node16: { module: 'node16', moduleResolution: 'node16' }, nodenext: { module: 'nodenext', moduleResolution: 'nodenext' }, bundler: { module: 'preserve', moduleResolution: 'bundler' } },
+  esm: {
+    node16: { module: 'node16', moduleResolution: 'node16' },
+    nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
+    bundler: { module: 'preserve', moduleResolution: 'bundler' },
+  },
   cjs: { nodenext: { module: 'nodenext', moduleResolution: 'nodenext' } },
 } as const;
 
@@ -110,7 +122,9 @@ function packedManifest(tarball: string): Record<string, unknown> {
 
 describe('published packages', () => {
   it('are all packed, the four first ones among them', () => {
-    expect(packed.map((pkg) => pkg.name)).toEqual(expect.arrayContaining(['@authgate/core', '@authgate/express', '@authgate/fastify', '@authgate/testing']));
+    expect(packed.map((pkg) => pkg.name)).toEqual(
+      expect.arrayContaining(['@authgate/core', '@authgate/express', '@authgate/fastify', '@authgate/testing']),
+    );
   });
 
   it('ship their LICENSE, CHANGELOG, README and built code with types', () => {
@@ -119,7 +133,10 @@ describe('published packages', () => {
       for (const file of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']) {
         expect(entries, `${pkg.name} lacks ${file}`).toContain(`package/${file}`);
       }
-      expect(entries.filter((entry) => entry.includes('/test/')), `${pkg.name} ships tests`).toEqual([]);
+      expect(
+        entries.filter((entry) => entry.includes('/test/')),
+        `${pkg.name} ships tests`,
+      ).toEqual([]);
     }
   });
 
@@ -150,7 +167,13 @@ describe('published packages', () => {
         mkdirSync(app);
         writeFileSync(
           join(app, 'package.json'),
-          JSON.stringify({ name: `scratch-${kind}`, private: true, type: kind === 'esm' ? 'module' : 'commonjs', dependencies: { ...overrides, ...THIRD_PARTY }, pnpm: { overrides } }),
+          JSON.stringify({
+            name: `scratch-${kind}`,
+            private: true,
+            type: kind === 'esm' ? 'module' : 'commonjs',
+            dependencies: { ...overrides, ...THIRD_PARTY },
+            pnpm: { overrides },
+          }),
         );
         writeFileSync(join(app, 'app.ts'), PROGRAM);
         await run('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile', '--config.ignore-scripts=true', '--reporter=silent'], { cwd: app });

@@ -16,8 +16,13 @@ beforeAll(async () => {
 });
 afterAll(() => issuer?.close());
 
-const options = (revocation: ReturnType<typeof createMemoryRevocationList>): VerifierOptions =>
-  ({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'], jwks: issuer.publicJwks() as never, revocation });
+const options = (revocation: ReturnType<typeof createMemoryRevocationList>): VerifierOptions => ({
+  issuer: issuer.url,
+  audience: AUDIENCE,
+  algorithms: ['RS256'],
+  jwks: issuer.publicJwks() as never,
+  revocation,
+});
 
 describe('revocation through the adapters', () => {
   it('Express: jwtAuth({ revocation })', async () => {

@@ -14,7 +14,10 @@ let b: string;
 
 async function startInstance(): Promise<string> {
   const child = fork(fileURLToPath(new URL('./helpers/fleet-instance.mjs', import.meta.url)), {
-    env: { ...process.env, FLEET_CONFIG: JSON.stringify({ redisUrl: redis.url, keyPrefix: 'fleet:', issuer: issuer.url, audience: AUDIENCE, jwks: issuer.publicJwks() }) },
+    env: {
+      ...process.env,
+      FLEET_CONFIG: JSON.stringify({ redisUrl: redis.url, keyPrefix: 'fleet:', issuer: issuer.url, audience: AUDIENCE, jwks: issuer.publicJwks() }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.push(child);
@@ -32,7 +35,11 @@ async function status(base: string, token: string): Promise<number> {
 }
 
 async function revoke(base: string, method: string, entry: object): Promise<void> {
-  const response = await fetch(`${base}/admin/revocations/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(entry) });
+  const response = await fetch(`${base}/admin/revocations/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(entry),
+  });
   expect(response.status).toBe(204);
 }
 
@@ -93,10 +100,14 @@ describe('a fleet of two processes sharing one Redis', () => {
     await revoke(b, 'revokeToken', { jti: 'short-lived', exp });
     await until(1000, async () => (await status(a, token)) === 401, 'A refuses');
     expect(await sizes()).toEqual(baseline.map((size) => size + 1));
-    await until(6000, async () => {
-      const current = await sizes();
-      return current.every((size, i) => size === baseline[i]);
-    }, 'both mirrors drop the entry once the token expired');
+    await until(
+      6000,
+      async () => {
+        const current = await sizes();
+        return current.every((size, i) => size === baseline[i]);
+      },
+      'both mirrors drop the entry once the token expired',
+    );
     const { Redis } = await import('ioredis');
     const raw = new Redis(redis.url);
     try {

@@ -15,7 +15,12 @@ import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenExchange, TokenExchangeError, TOKEN_TYPE, type Algorithm, type Identity, type TokenExchange } from '@authgate/core';
-import { jwtAuth as expressAuth, requireActor as expressRequireActor, requireDirectCall as expressRequireDirectCall, requireScope } from '@authgate/express';
+import {
+  jwtAuth as expressAuth,
+  requireActor as expressRequireActor,
+  requireDirectCall as expressRequireDirectCall,
+  requireScope,
+} from '@authgate/express';
 import fastifyAuth from '@authgate/fastify';
 import { generateSigningKey, startProvider, type RunningProvider } from './helpers/oidc-provider.js';
 
@@ -49,49 +54,87 @@ beforeAll(async () => {
     keys: signingKeys,
     resources: RESOURCES,
     clients: [
-      { client_id: 'web-app', client_secret: 'web-app-secret-0123456789', grant_types: [LOGIN_GRANT], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' },
-      { client_id: 'service-a', client_secret: SERVICE_A_SECRET, grant_types: [EXCHANGE_GRANT], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' },
+      {
+        client_id: 'web-app',
+        client_secret: 'web-app-secret-0123456789',
+        grant_types: [LOGIN_GRANT],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      {
+        client_id: 'service-a',
+        client_secret: SERVICE_A_SECRET,
+        grant_types: [EXCHANGE_GRANT],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
     ],
     extraTokenClaims: (_ctx, token) => actOf.get(token),
     setup(provider, errors) {
-      provider.registerGrantType(LOGIN_GRANT, async (ctx) => {
-        const { client, params } = ctx.oidc;
-        const token = new provider.AccessToken({ accountId: String(params.username), client, grantId: 'login', gty: 'login', scope: String(params.scope) });
-        token.resourceServer = resourceServer(provider, 'urn:authgate:service-a', 300);
-        ctx.body = { access_token: await token.save(), token_type: 'Bearer', expires_in: token.expiration, scope: token.scope };
-      }, ['username', 'scope']);
+      provider.registerGrantType(
+        LOGIN_GRANT,
+        async (ctx) => {
+          const { client, params } = ctx.oidc;
+          const token = new provider.AccessToken({
+            accountId: String(params.username),
+            client,
+            grantId: 'login',
+            gty: 'login',
+            scope: String(params.scope),
+          });
+          token.resourceServer = resourceServer(provider, 'urn:authgate:service-a', 300);
+          ctx.body = { access_token: await token.save(), token_type: 'Bearer', expires_in: token.expiration, scope: token.scope };
+        },
+        ['username', 'scope'],
+      );
 
-      provider.registerGrantType(EXCHANGE_GRANT, async (ctx) => {
-        exchanges += 1;
-        const { client, params } = ctx.oidc;
-        const subjectToken = String(params.subject_token);
-        if (failure === 'echo') {
-          // A careless server that quotes what it was sent in its error_description.
-          ctx.status = 400;
-          ctx.body = { error: 'invalid_grant', error_description: `subject_token ${subjectToken} was refused for client secret ${SERVICE_A_SECRET}` };
-          return;
-        }
-        if (failure === 'crash') throw new Error('the exchange handler crashed');
-        if (params.subject_token_type !== TOKEN_TYPE.accessToken) throw new errors.InvalidRequest('unsupported subject_token_type');
-        // The subject token must be ours and issued to the exchanging service (it is the audience of the user's call).
-        let subject;
-        try {
-          ({ payload: subject } = await jwtVerify(subjectToken, publicKeys, { issuer: op.issuer, audience: client.clientId }));
-        } catch {
-          throw new errors.InvalidGrant('subject_token is not valid for this client');
-        }
-        const target = Object.entries(RESOURCES).find(([, resource]) => resource.audience === params.audience);
-        if (target === undefined) throw new errors.InvalidTarget('unknown audience');
-        const [indicator, resource] = target as [keyof typeof RESOURCES, (typeof RESOURCES)[keyof typeof RESOURCES]];
-        const granted = String(subject.scope ?? '').split(' ');
-        const requested = typeof params.scope === 'string' ? params.scope.split(' ') : granted;
-        const scope = requested.filter((item) => granted.includes(item) && resource.scope.split(' ').includes(item)).join(' ');
-        const token = new provider.AccessToken({ accountId: String(subject.sub), client, grantId: 'exchange', gty: 'token-exchange', scope });
-        token.resourceServer = resourceServer(provider, indicator, exchangeTtl);
-        // RFC 8693 §4.1: the exchanging client is the current actor; an earlier actor is kept nested.
-        actOf.set(token, { act: { sub: client.clientId, client_id: client.clientId, ...(subject.act === undefined ? {} : { act: subject.act }) } });
-        ctx.body = { access_token: await token.save(), issued_token_type: TOKEN_TYPE.accessToken, token_type: 'Bearer', expires_in: token.expiration, scope };
-      }, ['subject_token', 'subject_token_type', 'audience', 'resource', 'scope', 'actor_token', 'actor_token_type', 'requested_token_type'], ['audience', 'resource']);
+      provider.registerGrantType(
+        EXCHANGE_GRANT,
+        async (ctx) => {
+          exchanges += 1;
+          const { client, params } = ctx.oidc;
+          const subjectToken = String(params.subject_token);
+          if (failure === 'echo') {
+            // A careless server that quotes what it was sent in its error_description.
+            ctx.status = 400;
+            ctx.body = {
+              error: 'invalid_grant',
+              error_description: `subject_token ${subjectToken} was refused for client secret ${SERVICE_A_SECRET}`,
+            };
+            return;
+          }
+          if (failure === 'crash') throw new Error('the exchange handler crashed');
+          if (params.subject_token_type !== TOKEN_TYPE.accessToken) throw new errors.InvalidRequest('unsupported subject_token_type');
+          // The subject token must be ours and issued to the exchanging service (it is the audience of the user's call).
+          let subject;
+          try {
+            ({ payload: subject } = await jwtVerify(subjectToken, publicKeys, { issuer: op.issuer, audience: client.clientId }));
+          } catch {
+            throw new errors.InvalidGrant('subject_token is not valid for this client');
+          }
+          const target = Object.entries(RESOURCES).find(([, resource]) => resource.audience === params.audience);
+          if (target === undefined) throw new errors.InvalidTarget('unknown audience');
+          const [indicator, resource] = target as [keyof typeof RESOURCES, (typeof RESOURCES)[keyof typeof RESOURCES]];
+          const granted = String(subject.scope ?? '').split(' ');
+          const requested = typeof params.scope === 'string' ? params.scope.split(' ') : granted;
+          const scope = requested.filter((item) => granted.includes(item) && resource.scope.split(' ').includes(item)).join(' ');
+          const token = new provider.AccessToken({ accountId: String(subject.sub), client, grantId: 'exchange', gty: 'token-exchange', scope });
+          token.resourceServer = resourceServer(provider, indicator, exchangeTtl);
+          // RFC 8693 §4.1: the exchanging client is the current actor; an earlier actor is kept nested.
+          actOf.set(token, { act: { sub: client.clientId, client_id: client.clientId, ...(subject.act === undefined ? {} : { act: subject.act }) } });
+          ctx.body = {
+            access_token: await token.save(),
+            issued_token_type: TOKEN_TYPE.accessToken,
+            token_type: 'Bearer',
+            expires_in: token.expiration,
+            scope,
+          };
+        },
+        ['subject_token', 'subject_token_type', 'audience', 'resource', 'scope', 'actor_token', 'actor_token_type', 'requested_token_type'],
+        ['audience', 'resource'],
+      );
     },
   });
 });
@@ -122,10 +165,11 @@ async function listenExpress(app: express.Express): Promise<Running> {
   await once(server, 'listening');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -136,8 +180,9 @@ async function listenFastify(app: FastifyInstance): Promise<Running> {
 
 /** Service B: its own audience, and a route only service A may call on a user's behalf. */
 async function serviceB(framework: 'express' | 'fastify'): Promise<Running> {
-  const answer = (auth: { subject?: string; actor?: unknown; audience: readonly string[]; scopes: readonly string[]; kind: string } | null | undefined) =>
-    ({ user: auth?.subject, actor: auth?.actor, audience: auth?.audience, scopes: auth?.scopes, kind: auth?.kind });
+  const answer = (
+    auth: { subject?: string; actor?: unknown; audience: readonly string[]; scopes: readonly string[]; kind: string } | null | undefined,
+  ) => ({ user: auth?.subject, actor: auth?.actor, audience: auth?.audience, scopes: auth?.scopes, kind: auth?.kind });
   if (framework === 'express') {
     const app = express();
     app.use(expressAuth(verifierFor('service-b')));
@@ -147,7 +192,9 @@ async function serviceB(framework: 'express' | 'fastify'): Promise<Running> {
   }
   const app = Fastify();
   await app.register(fastifyAuth, verifierFor('service-b'));
-  app.get('/orders', { preHandler: [app.requireActor({ subject: 'service-a' }), app.requireScope('orders:read')] }, async (request) => answer(request.auth));
+  app.get('/orders', { preHandler: [app.requireActor({ subject: 'service-a' }), app.requireScope('orders:read')] }, async (request) =>
+    answer(request.auth),
+  );
   app.get('/direct-only', { preHandler: app.requireDirectCall() }, async () => ({ ok: true }));
   return listenFastify(app);
 }
@@ -158,7 +205,10 @@ async function serviceA(framework: 'express' | 'fastify', b: Running): Promise<R
     try {
       const downstream = await exchange({ audience: 'service-b', scope: 'orders:read' });
       const response = await fetch(`${b.url}/orders`, { headers: { authorization: `Bearer ${downstream.accessToken}` } });
-      return { status: response.status, body: { fromB: await response.json(), scope: downstream.scope, issuedTokenType: downstream.issuedTokenType } };
+      return {
+        status: response.status,
+        body: { fromB: await response.json(), scope: downstream.scope, issuedTokenType: downstream.issuedTokenType },
+      };
     } catch (error) {
       if (!(error instanceof TokenExchangeError)) throw error;
       return { status: 502, body: { code: error.code, status: error.status, description: error.description, message: error.message } };
@@ -182,7 +232,10 @@ async function serviceA(framework: 'express' | 'fastify', b: Running): Promise<R
   return listenFastify(app);
 }
 
-const get = async (url: string, token: string): Promise<{ status: number; body: Record<string, unknown>; text: string; challenge: string | null }> => {
+const get = async (
+  url: string,
+  token: string,
+): Promise<{ status: number; body: Record<string, unknown>; text: string; challenge: string | null }> => {
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text) as Record<string, unknown>, text, challenge: response.headers.get('www-authenticate') };
@@ -210,7 +263,13 @@ describe.each([
     const first = await get(`${a.url}/dashboard`, token);
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
-      fromB: { user: `alice-${frameworkA}`, actor: { subject: 'service-a', clientId: 'service-a' }, audience: ['service-b'], scopes: ['orders:read'], kind: 'user' },
+      fromB: {
+        user: `alice-${frameworkA}`,
+        actor: { subject: 'service-a', clientId: 'service-a' },
+        audience: ['service-b'],
+        scopes: ['orders:read'],
+        kind: 'user',
+      },
       scope: 'orders:read',
       issuedTokenType: TOKEN_TYPE.accessToken,
     });
@@ -294,13 +353,27 @@ describe('createTokenExchange against the real provider', () => {
     for (const mode of ['echo', 'crash'] as const) {
       failure = mode;
       try {
-        errors.push(await exchanger.exchange(token, { audience: 'service-b' }).then(() => { throw new Error('expected a refusal'); }, (error: TokenExchangeError) => error));
+        errors.push(
+          await exchanger.exchange(token, { audience: 'service-b' }).then(
+            () => {
+              throw new Error('expected a refusal');
+            },
+            (error: TokenExchangeError) => error,
+          ),
+        );
       } finally {
         failure = undefined;
       }
     }
     const unreachable = createTokenExchange({ tokenEndpoint: 'http://127.0.0.1:9/token', clientId: 'service-a', clientSecret: SERVICE_A_SECRET });
-    errors.push(await unreachable.exchange(token, { audience: 'service-b' }).then(() => { throw new Error('expected a refusal'); }, (error: TokenExchangeError) => error));
+    errors.push(
+      await unreachable.exchange(token, { audience: 'service-b' }).then(
+        () => {
+          throw new Error('expected a refusal');
+        },
+        (error: TokenExchangeError) => error,
+      ),
+    );
     expect(errors.map((error) => [error.name, error.code, error.status])).toEqual([
       ['TokenExchangeError', 'invalid_grant', 400],
       ['TokenExchangeError', 'server_error', 500],

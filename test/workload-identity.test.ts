@@ -44,8 +44,11 @@ beforeAll(async () => {
 afterAll(() => issuer?.close());
 
 const userOptions = () => ({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'] as Algorithm[], jwksUri: issuer.jwksUri });
-const describeCaller = (user: Identity<object> | null | undefined, caller: Identity<object> | null | undefined) =>
-  ({ user: user?.subject, kind: user?.kind, workload: caller?.workload });
+const describeCaller = (user: Identity<object> | null | undefined, caller: Identity<object> | null | undefined) => ({
+  user: user?.subject,
+  kind: user?.kind,
+  workload: caller?.workload,
+});
 
 async function expressApp(): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
@@ -57,17 +60,20 @@ async function expressApp(): Promise<{ url: string; close(): Promise<void> }> {
   await once(server, 'listening');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 async function fastifyApp(): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify();
   await app.register(fastifyAuth, { ...userOptions(), workload });
-  app.get('/orders', { preHandler: [app.requireWorkload(CHECKOUT), app.requireUser()] }, async (request) => describeCaller(request.auth, request.workload));
+  app.get('/orders', { preHandler: [app.requireWorkload(CHECKOUT), app.requireUser()] }, async (request) =>
+    describeCaller(request.auth, request.workload),
+  );
   app.get('/any-workload', { preHandler: app.requireWorkload() }, async (request) => describeCaller(request.auth, request.workload));
   app.get('/batch', { preHandler: app.requireClient('batch-job') }, async (request) => describeCaller(request.auth, request.workload));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -84,13 +90,19 @@ describe.each([
   });
   afterAll(() => app?.close());
 
-  async function call(path: string, headers: Record<string, string>): Promise<{ status: number; challenge: string | null; body: Record<string, unknown> }> {
+  async function call(
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; challenge: string | null; body: Record<string, unknown> }> {
     const response = await fetch(`${app.url}${path}`, { headers });
     return { status: response.status, challenge: response.headers.get('www-authenticate'), body: (await response.json()) as Record<string, unknown> };
   }
 
   it('both present: the handler sees the user and the workload', async () => {
-    const answer = await call('/orders', { authorization: `Bearer ${await issuer.sign({ sub: 'alice' })}`, 'x-workload-token': await svid(CHECKOUT) });
+    const answer = await call('/orders', {
+      authorization: `Bearer ${await issuer.sign({ sub: 'alice' })}`,
+      'x-workload-token': await svid(CHECKOUT),
+    });
     expect(answer).toMatchObject({ status: 200, body: { user: 'alice', kind: 'user', workload: CHECKOUT } });
   });
 
@@ -109,7 +121,11 @@ describe.each([
 
   it('an invalid workload token: 401 invalid_token (another trust domain, an x509-svid key, no aud)', async () => {
     const user = `Bearer ${await issuer.sign({ sub: 'alice' })}`;
-    for (const token of [await svid('spiffe://example.org.evil.com/ns/prod/sa/checkout'), await svid(CHECKOUT, x509Key), await svid(CHECKOUT, svidKey, { aud: undefined })]) {
+    for (const token of [
+      await svid('spiffe://example.org.evil.com/ns/prod/sa/checkout'),
+      await svid(CHECKOUT, x509Key),
+      await svid(CHECKOUT, svidKey, { aud: undefined }),
+    ]) {
       const answer = await call('/orders', { authorization: user, 'x-workload-token': token });
       expect(answer.status).toBe(401);
       expect(answer.challenge).toMatch(/^Bearer realm="workload", error="invalid_token"/);
@@ -125,7 +141,10 @@ describe.each([
   });
 
   it('requireUser refuses a client-credentials token; requireClient takes only the named client', async () => {
-    const headers = async (claims: Record<string, unknown>) => ({ authorization: `Bearer ${await issuer.sign(claims)}`, 'x-workload-token': await svid(CHECKOUT) });
+    const headers = async (claims: Record<string, unknown>) => ({
+      authorization: `Bearer ${await issuer.sign(claims)}`,
+      'x-workload-token': await svid(CHECKOUT),
+    });
     expect((await call('/orders', await headers({ sub: 'batch-job', client_id: 'batch-job' }))).status).toBe(403);
     expect((await call('/batch', await headers({ sub: 'batch-job', client_id: 'batch-job' }))).status).toBe(200);
     expect((await call('/batch', await headers({ sub: 'other-job', client_id: 'other-job' }))).status).toBe(403);

@@ -13,7 +13,10 @@ function numberFromEnvOrZero(name: string, fallback: number): number {
 }
 
 function listFromEnv(name: string): string[] {
-  return (process.env[name] ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return (process.env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 export const AUDIENCE = 'https://orders.bench.authgate.test';
@@ -43,7 +46,7 @@ export const config = {
   /** Identities put in the cache by the memory benchmark. */
   memoryEntries: numberFromEnv('BENCH_MEMORY_ENTRIES', 100_000),
   /** Distinct tokens in rotation for the scaling section (BENCH_SCALING_TOKENS=1000,100000 for a quick run). */
-  scalingTokens: (listFromEnv('BENCH_SCALING_TOKENS').length > 0 ? listFromEnv('BENCH_SCALING_TOKENS').map(Number) : [1_000, 100_000, 1_000_000]),
+  scalingTokens: listFromEnv('BENCH_SCALING_TOKENS').length > 0 ? listFromEnv('BENCH_SCALING_TOKENS').map(Number) : [1_000, 100_000, 1_000_000],
   /** Pin each server to one CPU and the load generator to another (BENCH_PIN=0 turns it off). */
   pin: process.env.BENCH_PIN !== '0',
   /** Seconds to wait for other processes to go quiet before each measurement (0: do not wait). */

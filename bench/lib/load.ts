@@ -37,7 +37,11 @@ export interface LoadResult {
  * contender sees the same cyclic sequence: each token comes back only after every other token was sent once.
  */
 export async function runLoad(options: LoadOptions, tokens: readonly string[]): Promise<LoadResult> {
-  const base = { url: `${options.url}${ROUTE}`, connections: options.connections, ...(options.rate === undefined ? {} : { overallRate: options.rate }) };
+  const base = {
+    url: `${options.url}${ROUTE}`,
+    connections: options.connections,
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+  };
   let request: Partial<Parameters<typeof autocannon>[0]>;
   if (tokens.length === 1) {
     request = { headers: { authorization: `Bearer ${tokens[0]}` } };

@@ -23,7 +23,11 @@ async function get(url: string, token: string | undefined): Promise<{ status: nu
  * Before any measurement: every valid token sample must get 200 with the right subject, and every bad token a 4xx.
  * A baseline (no auth) is only checked for the 200.
  */
-export async function probe(url: string, validSamples: readonly string[], badTokens: Readonly<Record<string, string>> | undefined): Promise<ProbeReport> {
+export async function probe(
+  url: string,
+  validSamples: readonly string[],
+  badTokens: Readonly<Record<string, string>> | undefined,
+): Promise<ProbeReport> {
   let accepts = true;
   for (const token of validSamples) {
     const { status, body, userId } = await get(url, token);
@@ -40,6 +44,13 @@ export async function probe(url: string, validSamples: readonly string[], badTok
   if (!accepts) parts.push('REFUSES VALID TOKEN');
   if (failsOpen.length > 0) parts.push(`FAILS OPEN: ${failsOpen.join(', ')}`);
   if (serverErrors.length > 0) parts.push(`5xx for: ${serverErrors.map((name) => `${name} (${refusals[name]})`).join(', ')}`);
-  const summary = badTokens === undefined ? (accepts ? '200 (no auth)' : 'REFUSES REQUEST') : parts.length === 0 ? `200 / all ${Object.keys(refusals).length} bad → 4xx` : parts.join('; ');
+  const summary =
+    badTokens === undefined
+      ? accepts
+        ? '200 (no auth)'
+        : 'REFUSES REQUEST'
+      : parts.length === 0
+        ? `200 / all ${Object.keys(refusals).length} bad → 4xx`
+        : parts.join('; ');
   return { accepts, refusals, failsOpen, serverErrors, summary };
 }

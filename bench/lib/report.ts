@@ -22,13 +22,37 @@ export function formatHttp(results: HttpResults): string {
     const loads = Object.values(contender.modes);
     const failures = loads.reduce((sum, load) => sum + load.non2xx + load.errors + load.timeouts, 0);
     const noise = Math.max(0, ...loads.map((load) => load.foreignCpu ?? 0));
-    return [contender.framework, contender.label, ...cell('repeated'), ...cell('distinct'), ...cell('opaque'), int(failures), percent(noise), contender.probe.summary];
+    return [
+      contender.framework,
+      contender.label,
+      ...cell('repeated'),
+      ...cell('distinct'),
+      ...cell('opaque'),
+      int(failures),
+      percent(noise),
+      contender.probe.summary,
+    ];
   });
   const lines = [
     `HTTP: GET /orders, ${settings.connections} connections; ${settings.rounds} interleaved rounds of ${settings.duration} s per contender and ` +
       `mode (after ${settings.warmup} s warmup), medians; pinning: ${settings.pinned}; distinct mode cycles ${int(settings.distinctTokens)} RS256 tokens`,
     table(
-      ['framework', 'contender', 'repeated req/s', 'p99 ms', 'CPU µs/req', 'distinct req/s', 'p99 ms', 'CPU µs/req', 'opaque req/s', 'p99 ms', 'CPU µs/req', 'non-2xx', 'other CPU', 'probe (valid / bad tokens)'],
+      [
+        'framework',
+        'contender',
+        'repeated req/s',
+        'p99 ms',
+        'CPU µs/req',
+        'distinct req/s',
+        'p99 ms',
+        'CPU µs/req',
+        'opaque req/s',
+        'p99 ms',
+        'CPU µs/req',
+        'non-2xx',
+        'other CPU',
+        'probe (valid / bad tokens)',
+      ],
       rows,
       new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
     ),
@@ -42,11 +66,16 @@ export function formatHttp(results: HttpResults): string {
   for (const entry of results.ratios) {
     const peers = Object.entries(entry.authgateVsPeer).map(([label, value]) => `authgate/${label} ${ratio(value)}`);
     const cpuPeers = Object.entries(entry.byCpu.authgateVsPeer).map(([label, value]) => `${label} ${ratio(value)}`);
-    const limit = entry.authgateVsReference === undefined || entry.mode !== 'distinct'
-      ? ''
-      : `; authgate/signature-only ${ratio(entry.authgateVsReference)} (signature-only/best peer ${ratio(entry.referenceVsBestPeer ?? Number.NaN)}: the most any verifier could reach)`;
-    lines.push(`  ${entry.framework.padEnd(8)} ${entry.mode.padEnd(9)} authgate/no-auth ${ratio(entry.authgateVsNoAuth)}; ${peers.join('; ')}${limit}`);
-    lines.push(`  ${''.padEnd(8)} ${''.padEnd(9)} same by server CPU per request: no-auth ${ratio(entry.byCpu.authgateVsNoAuth)}; ${cpuPeers.join('; ')}`);
+    const limit =
+      entry.authgateVsReference === undefined || entry.mode !== 'distinct'
+        ? ''
+        : `; authgate/signature-only ${ratio(entry.authgateVsReference)} (signature-only/best peer ${ratio(entry.referenceVsBestPeer ?? Number.NaN)}: the most any verifier could reach)`;
+    lines.push(
+      `  ${entry.framework.padEnd(8)} ${entry.mode.padEnd(9)} authgate/no-auth ${ratio(entry.authgateVsNoAuth)}; ${peers.join('; ')}${limit}`,
+    );
+    lines.push(
+      `  ${''.padEnd(8)} ${''.padEnd(9)} same by server CPU per request: no-auth ${ratio(entry.byCpu.authgateVsNoAuth)}; ${cpuPeers.join('; ')}`,
+    );
   }
   return lines.join('\n');
 }
@@ -67,7 +96,7 @@ export function formatCore(results: CoreResults): string {
   return [
     `Core: verifications/s of distinct tokens, authgate cache off (${results.durationMs} ms per cell in 3 interleaved slices, best slice kept; not pinned${noise})`,
     '      crypto.verify = node:crypto over the signing input only: synchronous when sequential, libuv pool when concurrent',
-    '      authgate (pool) = verifyInThreadPool: true, signatures on the libuv pool like jose\'s WebCrypto (concurrent only)',
+    "      authgate (pool) = verifyInThreadPool: true, signatures on the libuv pool like jose's WebCrypto (concurrent only)",
     table(
       ['alg', 'mode', 'authgate', 'authgate (pool)', 'jose.jwtVerify', 'crypto.verify', 'authgate/jose', '(pool)/jose', 'jose/crypto'],
       rows,
@@ -89,7 +118,15 @@ export function formatExtras(results: ExtrasResults): string {
     "Latency at half of no-auth's peak rate (fixed rate, server pinned; p99 in ms, medians of 3 rounds):",
     table(
       ['framework', 'rate', 'no auth', 'cached', 'verifying', 'added (cached)', 'added (verifying)'],
-      results.latency.map((row) => [row.framework, int(row.rate), ms(row.noAuthP99), ms(row.cachedP99), ms(row.verifyingP99), ms(row.cachedP99 - row.noAuthP99), ms(row.verifyingP99 - row.noAuthP99)]),
+      results.latency.map((row) => [
+        row.framework,
+        int(row.rate),
+        ms(row.noAuthP99),
+        ms(row.cachedP99),
+        ms(row.verifyingP99),
+        ms(row.cachedP99 - row.noAuthP99),
+        ms(row.verifyingP99 - row.noAuthP99),
+      ]),
       new Set([1, 2, 3, 4, 5, 6]),
     ),
     'Scaling with cores, distinct tokens, nothing pinned (autocannon shares the same 2 cores, so 2x is out of reach):',
@@ -110,7 +147,11 @@ export function formatScaling(results: ScalingResults): string {
       new Set([0, 1, 2, 3]),
     ),
     'Keys in the JWKS (tokens signed by the last key, cache off):',
-    table(['keys', 'verifications/s'], results.keys.map((row) => [String(row.keys), int(row.verifyPerSecond)]), new Set([0, 1])),
+    table(
+      ['keys', 'verifications/s'],
+      results.keys.map((row) => [String(row.keys), int(row.verifyPerSecond)]),
+      new Set([0, 1]),
+    ),
   ].join('\n');
 }
 
@@ -139,27 +180,47 @@ export function evaluateTargets(
   for (const entry of http?.ratios ?? []) {
     const fw = entry.framework;
     if (entry.mode === 'opaque') {
-      targets.push(ratioTarget(`${fw}: one cached opaque token (introspection), vs no auth`, entry.byCpu.authgateVsNoAuth, entry.authgateVsNoAuth, 0.8));
+      targets.push(
+        ratioTarget(`${fw}: one cached opaque token (introspection), vs no auth`, entry.byCpu.authgateVsNoAuth, entry.authgateVsNoAuth, 0.8),
+      );
     } else if (entry.mode === 'distinct') {
-      targets.push(ratioTarget(`${fw}: every request verifies, vs signature only`, entry.byCpu.authgateVsReference, entry.authgateVsReference, 0.9, 0.95));
+      targets.push(
+        ratioTarget(`${fw}: every request verifies, vs signature only`, entry.byCpu.authgateVsReference, entry.authgateVsReference, 0.9, 0.95),
+      );
       const peerTarget = fw === 'express' ? 1.05 : 1.5;
       const best = Object.entries(entry.byCpu.authgateVsPeer).sort((a, b) => a[1] - b[1])[0];
       const t = ratioTarget(`${fw}: every request verifies, vs the best peer`, entry.byCpu.authgateVsBestPeer, entry.authgateVsBestPeer, peerTarget);
       targets.push({ ...t, detail: `${t.detail}${best === undefined ? '' : ` (${best[0]})`}` });
     } else {
       const t = ratioTarget(`${fw}: one repeated token, vs no auth`, entry.byCpu.authgateVsNoAuth, entry.authgateVsNoAuth, 0.85, 0.9);
-      targets.push(entry.hookVsNoAuth === undefined ? t : { ...t, detail: `${t.detail}; a bare ${fw === 'express' ? 'middleware' : 'hook'} alone: ${ratio(entry.hookVsNoAuth)}` });
+      targets.push(
+        entry.hookVsNoAuth === undefined
+          ? t
+          : { ...t, detail: `${t.detail}; a bare ${fw === 'express' ? 'middleware' : 'hook'} alone: ${ratio(entry.hookVsNoAuth)}` },
+      );
     }
   }
   for (const variant of extra.variants ?? []) targets.push(variant.evaluate());
   for (const row of http?.extras?.latency ?? []) {
     const cached = row.cachedP99 - row.noAuthP99;
     const verifying = row.verifyingP99 - row.noAuthP99;
-    targets.push({ name: `${row.framework}: p99 added at half of no-auth's peak, cached ≤ 1 ms`, met: cached <= 1, detail: `${ms(cached)} ms at ${int(row.rate)} req/s` });
-    targets.push({ name: `${row.framework}: p99 added at half of no-auth's peak, verifying ≤ 2 ms`, met: verifying <= 2, detail: `${ms(verifying)} ms at ${int(row.rate)} req/s` });
+    targets.push({
+      name: `${row.framework}: p99 added at half of no-auth's peak, cached ≤ 1 ms`,
+      met: cached <= 1,
+      detail: `${ms(cached)} ms at ${int(row.rate)} req/s`,
+    });
+    targets.push({
+      name: `${row.framework}: p99 added at half of no-auth's peak, verifying ≤ 2 ms`,
+      met: verifying <= 2,
+      detail: `${ms(verifying)} ms at ${int(row.rate)} req/s`,
+    });
   }
   if (memory !== undefined) {
-    targets.push({ name: 'memory per cached identity ≤ 400 bytes', met: memory.bytesPerEntry <= 400, detail: `${int(memory.bytesPerEntry)} bytes (${memory.mbPer100k.toFixed(1)} MB per 100k)` });
+    targets.push({
+      name: 'memory per cached identity ≤ 400 bytes',
+      met: memory.bytesPerEntry <= 400,
+      detail: `${int(memory.bytesPerEntry)} bytes (${memory.mbPer100k.toFixed(1)} MB per 100k)`,
+    });
   }
   if (core !== undefined) {
     const worst = [...core.rows].sort((a, b) => a.authgateVsJose - b.authgateVsJose)[0];
@@ -182,15 +243,23 @@ export function formatTargets(targets: readonly Target[], http: HttpResults | un
     'Targets (judged by server CPU per request; req/s beside):',
     table(
       ['target', 'result', 'stretch', 'measured'],
-      targets.map((target) => [target.name, target.met ? 'met' : 'missed', target.stretch === undefined ? '' : `${target.stretch.name} ${target.stretch.met ? 'met' : 'missed'}`, target.detail]),
+      targets.map((target) => [
+        target.name,
+        target.met ? 'met' : 'missed',
+        target.stretch === undefined ? '' : `${target.stretch.name} ${target.stretch.met ? 'met' : 'missed'}`,
+        target.detail,
+      ]),
     ),
   ];
   for (const contender of http?.contenders ?? []) {
     if (!contender.probe.accepts) lines.push(`WARNING: ${contender.id} refused a valid token: its numbers measure error answers`);
-    if (contender.probe.failsOpen.length > 0) lines.push(`WARNING: ${contender.id} FAILS OPEN (answered 2xx) for: ${contender.probe.failsOpen.join(', ')}`);
+    if (contender.probe.failsOpen.length > 0)
+      lines.push(`WARNING: ${contender.id} FAILS OPEN (answered 2xx) for: ${contender.probe.failsOpen.join(', ')}`);
     for (const [mode, load] of Object.entries(contender.modes)) {
-      if (load.non2xx + load.errors + load.timeouts > 0) lines.push(`WARNING: ${contender.id} ${mode}: ${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts while measured`);
-      if ((load.foreignCpu ?? 0) > NOISY) lines.push(`NOISE: ${contender.id} ${mode} was measured while other processes used ${percent(load.foreignCpu ?? 0)} of the CPUs`);
+      if (load.non2xx + load.errors + load.timeouts > 0)
+        lines.push(`WARNING: ${contender.id} ${mode}: ${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts while measured`);
+      if ((load.foreignCpu ?? 0) > NOISY)
+        lines.push(`NOISE: ${contender.id} ${mode} was measured while other processes used ${percent(load.foreignCpu ?? 0)} of the CPUs`);
     }
   }
   return lines.join('\n');

@@ -48,9 +48,8 @@ export function pinThisProcess(cpu: number): void {
  */
 export function startServer(id: string, env: ServerEnv, options: StartOptions = {}): Promise<RunningServer> {
   const nodeArgs = [...(options.nodeFlags ?? []), '--import', 'tsx/esm', `servers/${id}.ts`];
-  const [command, args] = options.cpu === undefined
-    ? [process.execPath, nodeArgs]
-    : ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgs]];
+  const [command, args] =
+    options.cpu === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgs]];
   const child: ChildProcess = spawn(command, args, {
     cwd: BENCH_DIR,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -13,7 +13,17 @@ app.get(
     res.json(ordersBody(peerAuth?.payload.sub));
   },
 );
-app.use((error: { status?: number; headers?: Record<string, string>; code?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-  res.status(error.status ?? 500).set(error.headers ?? {}).json({ error: error.code ?? 'server_error' });
-});
+app.use(
+  (
+    error: { status?: number; headers?: Record<string, string>; code?: string },
+    _req: express.Request,
+    res: express.Response,
+    _next: express.NextFunction,
+  ) => {
+    res
+      .status(error.status ?? 500)
+      .set(error.headers ?? {})
+      .json({ error: error.code ?? 'server_error' });
+  },
+);
 const server = app.listen(0, '127.0.0.1', () => announce(server, async () => server.close()));

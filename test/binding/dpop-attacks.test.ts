@@ -32,7 +32,9 @@ function challengeOf(reply: RawReply): string {
 function expectDpopRefusal(reply: RawReply, code: 'invalid_dpop_proof' | 'invalid_token', status = 401): void {
   expect(reply.status, reply.body).toBe(status);
   const challenge = challengeOf(reply);
-  expect(challenge).toMatch(new RegExp(`^DPoP realm="api", error="${code}", error_description="[^"]+", algs="ES256 EdDSA RS256 PS256", Bearer realm="api"$`));
+  expect(challenge).toMatch(
+    new RegExp(`^DPoP realm="api", error="${code}", error_description="[^"]+", algs="ES256 EdDSA RS256 PS256", Bearer realm="api"$`),
+  );
   expect(JSON.parse(reply.body)).toMatchObject({ error: code });
 }
 
@@ -107,25 +109,37 @@ describe.each(FRAMEWORKS)('%s: DPoP', (framework) => {
     ['htu of another port', async (token) => ({ token, proof: await proofFor(token, { claims: { htu: url().replace(/:\d+\//, ':1/') } }) })],
     ['htu of another scheme', async (token) => ({ token, proof: await proofFor(token, { claims: { htu: url().replace('http:', 'https:') } }) })],
     ['htu of another path', async (token) => ({ token, proof: await proofFor(token, { claims: { htu: url().replace('/protected', '/other') } }) })],
-    ['htu naming the path only in its query string', async (token) => ({
-      token,
-      proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/other?${url()}` } }),
-    })],
-    ['a request whose query names the proof\'s path', async (token) => ({
-      token,
-      path: '/protected?/other',
-      proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/other` } }),
-    })],
-    ['htu with the path in its fragment', async (token) => ({
-      token,
-      proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/#/protected` } }),
-    })],
+    [
+      'htu naming the path only in its query string',
+      async (token) => ({
+        token,
+        proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/other?${url()}` } }),
+      }),
+    ],
+    [
+      "a request whose query names the proof's path",
+      async (token) => ({
+        token,
+        path: '/protected?/other',
+        proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/other` } }),
+      }),
+    ],
+    [
+      'htu with the path in its fragment',
+      async (token) => ({
+        token,
+        proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/#/protected` } }),
+      }),
+    ],
     // A proof for /other used at /protected, with a Host that would make a naive URL builder see /other.
-    ['a Host header smuggling the proof\'s path into the URL', async (token) => ({
-      token,
-      host: `127.0.0.1:${servers[framework].port}/other#`,
-      proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/other` } }),
-    })],
+    [
+      "a Host header smuggling the proof's path into the URL",
+      async (token) => ({
+        token,
+        host: `127.0.0.1:${servers[framework].port}/other#`,
+        proof: await proofFor(token, { claims: { htu: `${servers[framework].origin}/other` } }),
+      }),
+    ],
     ['htu not a URL', async (token) => ({ token, proof: await proofFor(token, { claims: { htu: 'protected' } }) })],
     ['iat too old', async (token) => ({ token, proof: await proofFor(token, { issuedAt: '-5m' }) })],
     ['iat in the future', async (token) => ({ token, proof: await proofFor(token, { issuedAt: '5m' }) })],
@@ -136,7 +150,7 @@ describe.each(FRAMEWORKS)('%s: DPoP', (framework) => {
     ['alg none', async (token) => ({ token, proof: await proofFor(token, { alg: 'none' }) })],
     ['HS256 keyed with the public key', async (token) => ({ token, proof: await proofFor(token, { alg: 'HS256' }) })],
     ['a private key in jwk', async (token) => ({ token, proof: await proofFor(token, { privateJwk: true }) })],
-    ['signed by one key carrying another\'s jwk', async (token) => ({ token, proof: await proofFor(token, { jwk: mallory.publicJwk }) })],
+    ["signed by one key carrying another's jwk", async (token) => ({ token, proof: await proofFor(token, { jwk: mallory.publicJwk }) })],
     ['typ not dpop+jwt', async (token) => ({ token, proof: await proofFor(token, { typ: 'jwt' }) })],
     ['no typ', async (token) => ({ token, proof: await proofFor(token, { typ: null }) })],
     ['no proof at all', async (token) => ({ token, proof: undefined })],

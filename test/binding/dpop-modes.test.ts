@@ -72,13 +72,18 @@ describe.each(FRAMEWORKS)('%s: DPoP modes and options', (framework) => {
     const server = await start(framework, { dpop: { nonce: true } });
     const token = await issuer.sign({ sub: 'alice', cnf: key.cnf });
     const url = `${server.origin}/protected`;
-    const first = await send(server.origin, { headers: { authorization: `DPoP ${token}`, dpop: await key.proof({ method: 'GET', url, accessToken: token }) } });
+    const first = await send(server.origin, {
+      headers: { authorization: `DPoP ${token}`, dpop: await key.proof({ method: 'GET', url, accessToken: token }) },
+    });
     expect(first.status).toBe(401);
     expect(first.headers['www-authenticate']).toMatch(/^DPoP realm="api", error="use_dpop_nonce", /);
     const nonce = first.headers['dpop-nonce'];
     expect(typeof nonce).toBe('string');
     const forged = await send(server.origin, {
-      headers: { authorization: `DPoP ${token}`, dpop: await key.proof({ method: 'GET', url, accessToken: token, nonce: `${String(nonce).slice(0, -2)}AA` }) },
+      headers: {
+        authorization: `DPoP ${token}`,
+        dpop: await key.proof({ method: 'GET', url, accessToken: token, nonce: `${String(nonce).slice(0, -2)}AA` }),
+      },
     });
     expect(forged.status).toBe(401);
     const retry = await send(server.origin, {
@@ -145,7 +150,7 @@ describe.each(FRAMEWORKS)('%s: DPoP modes and options', (framework) => {
 });
 
 describe('createHmacNonce', () => {
-  it('accepts its own nonces, and no other instance\'s unless the secret is shared', () => {
+  it("accepts its own nonces, and no other instance's unless the secret is shared", () => {
     const secret = 'a'.repeat(32);
     const one = createHmacNonce({ secret });
     const two = createHmacNonce({ secret });

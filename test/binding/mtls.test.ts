@@ -86,7 +86,9 @@ describe.each(FRAMEWORKS)('%s: certificate-bound tokens', (framework) => {
 
   it('behind a proxy: the certificate header counts only from a trusted proxy address or range', async () => {
     const token = await issuer.sign({ sub: 'alice', cnf: alice.cnf });
-    const trusted = await startPlain(framework, { mtls: { certificate: { header: 'X-SSL-Client-Cert', trustedProxies: ['10.0.0.0/8', '127.0.0.0/8'] } } });
+    const trusted = await startPlain(framework, {
+      mtls: { certificate: { header: 'X-SSL-Client-Cert', trustedProxies: ['10.0.0.0/8', '127.0.0.0/8'] } },
+    });
     expect((await send(trusted.origin, { headers: { ...bearer(token), 'x-ssl-client-cert': alice.escapedPem } })).status).toBe(200);
     expect((await send(trusted.origin, { headers: { ...bearer(token), 'x-ssl-client-cert': mallory.escapedPem } })).status).toBe(401);
     expect((await send(trusted.origin, { headers: { ...bearer(token), 'x-ssl-client-cert': 'garbage%' } })).status).toBe(401);
@@ -97,7 +99,11 @@ describe.each(FRAMEWORKS)('%s: certificate-bound tokens', (framework) => {
   });
 
   it('refuses bad mtls options at construction', async () => {
-    for (const mtls of [{ mode: 'always' }, { certificate: { header: 'x-cert', trustedProxies: [] } }, { certificate: { header: 'x-cert', trustedProxies: ['10.0.0.0/33'] } }]) {
+    for (const mtls of [
+      { mode: 'always' },
+      { certificate: { header: 'x-cert', trustedProxies: [] } },
+      { certificate: { header: 'x-cert', trustedProxies: ['10.0.0.0/33'] } },
+    ]) {
       await expect(startPlain(framework, { mtls })).rejects.toThrow(/mtls/);
     }
   });

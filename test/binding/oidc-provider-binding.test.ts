@@ -125,7 +125,10 @@ describe.each(FRAMEWORKS)('%s: tokens from oidc-provider', (framework) => {
       expect(ok.status, ok.body).toBe(200);
       expect(JSON.parse(ok.body).confirmation).toEqual({ 'x5t#S256': alice.thumbprint });
     }
-    const other = await send(api.origin, { headers: { authorization: `Bearer ${token}` }, tls: { cert: mallory.certPem, key: mallory.keyPem, ca: ca.certPem } });
+    const other = await send(api.origin, {
+      headers: { authorization: `Bearer ${token}` },
+      tls: { cert: mallory.certPem, key: mallory.keyPem, ca: ca.certPem },
+    });
     expect(other.status).toBe(401);
     expect(other.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
   });

@@ -46,10 +46,11 @@ export async function startProtected(framework: Framework, options: Record<strin
     return {
       origin: `${scheme}://127.0.0.1:${port}`,
       port,
-      close: () => new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   }
   const app = Fastify({ trustProxy: setup.trustProxy === true, ...(setup.tls === undefined ? {} : { https: setup.tls }) });

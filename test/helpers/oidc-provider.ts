@@ -16,7 +16,15 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { ClientMetadata, Configuration, default as ProviderClass, EncryptionAlgValues, EncryptionEncValues, errors as ProviderErrors, ResourceServer } from 'oidc-provider';
+import type {
+  ClientMetadata,
+  Configuration,
+  default as ProviderClass,
+  EncryptionAlgValues,
+  EncryptionEncValues,
+  errors as ProviderErrors,
+  ResourceServer,
+} from 'oidc-provider';
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA' | 'Ed25519';
 
@@ -123,10 +131,12 @@ let restoreConsole: (() => void) | undefined;
 function quietOidcProvider(): () => void {
   if (quietUsers === 0) {
     const { warn, info } = console;
-    const filtered = (write: (...args: unknown[]) => void) => (...args: unknown[]): void => {
-      if (typeof args[0] === 'string' && args[0].startsWith('oidc-provider ')) return;
-      write.apply(console, args);
-    };
+    const filtered =
+      (write: (...args: unknown[]) => void) =>
+      (...args: unknown[]): void => {
+        if (typeof args[0] === 'string' && args[0].startsWith('oidc-provider ')) return;
+        write.apply(console, args);
+      };
     console.warn = filtered(warn);
     console.info = filtered(info);
     restoreConsole = () => {
@@ -181,16 +191,23 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
           ...options.client?.metadata,
         },
-        ...(options.introspectionClient === undefined ? [] : [{
-          client_id: options.introspectionClient.id,
-          client_secret: options.introspectionClient.secret,
-          grant_types: [],
-          response_types: [],
-          redirect_uris: [],
-          token_endpoint_auth_method: 'client_secret_basic' as const,
+        ...(options.introspectionClient === undefined
+          ? []
+          : [
+              {
+                client_id: options.introspectionClient.id,
+                client_secret: options.introspectionClient.secret,
+                grant_types: [],
+                response_types: [],
+                redirect_uris: [],
+                token_endpoint_auth_method: 'client_secret_basic' as const,
+                id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
+              },
+            ]),
+        ...(options.clients ?? []).map((metadata): ClientMetadata => ({
           id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg,
-        }]),
-        ...(options.clients ?? []).map((metadata): ClientMetadata => ({ id_token_signed_response_alg: (options.keys[0]?.alg ?? 'RS256') as SigningAlg, ...metadata })),
+          ...metadata,
+        })),
       ],
       features: {
         devInteractions: { enabled: false },
@@ -205,18 +222,24 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
           getResourceServerInfo: (_ctx, indicator): ResourceServer => {
             const resource = options.resources[indicator];
             if (resource === undefined) throw new errors.InvalidTarget();
-            const encrypt = resource.encrypt === undefined ? undefined : {
-              alg: resource.encrypt.alg,
-              enc: resource.encrypt.enc,
-              key: createPublicKey({ key: resource.encrypt.key as JsonWebKey, format: 'jwk' }),
-              ...(resource.encrypt.key.kid === undefined ? {} : { kid: resource.encrypt.key.kid }),
-            };
+            const encrypt =
+              resource.encrypt === undefined
+                ? undefined
+                : {
+                    alg: resource.encrypt.alg,
+                    enc: resource.encrypt.enc,
+                    key: createPublicKey({ key: resource.encrypt.key as JsonWebKey, format: 'jwk' }),
+                    ...(resource.encrypt.key.kid === undefined ? {} : { kid: resource.encrypt.key.kid }),
+                  };
             return {
               audience: resource.audience,
               scope: resource.scope,
               accessTokenFormat: resource.format ?? 'jwt',
               accessTokenTTL: 300,
-              jwt: { sign: { alg: resource.alg, ...(resource.kid === undefined ? {} : { kid: resource.kid }) }, ...(encrypt === undefined ? {} : { encrypt }) },
+              jwt: {
+                sign: { alg: resource.alg, ...(resource.kid === undefined ? {} : { kid: resource.kid }) },
+                ...(encrypt === undefined ? {} : { encrypt }),
+              },
             };
           },
         },
@@ -239,20 +262,21 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
     const callback = provider.callback();
     // Mounted the way connect/express mount apps: the prefix is stripped from req.url and kept in req.originalUrl,
     // from which oidc-provider builds its endpoint URLs.
-    handler = mount === ''
-      ? callback
-      : (req, res) => {
-        const url = req.url ?? '/';
-        if (url !== mount && !url.startsWith(`${mount}/`) && !url.startsWith(`${mount}?`)) {
-          res.statusCode = 404;
-          res.end();
-          return;
-        }
-        (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = url;
-        const rest = url.slice(mount.length);
-        req.url = rest.startsWith('/') ? rest : `/${rest}`;
-        void callback(req, res);
-      };
+    handler =
+      mount === ''
+        ? callback
+        : (req, res) => {
+            const url = req.url ?? '/';
+            if (url !== mount && !url.startsWith(`${mount}/`) && !url.startsWith(`${mount}?`)) {
+              res.statusCode = 404;
+              res.end();
+              return;
+            }
+            (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = url;
+            const rest = url.slice(mount.length);
+            req.url = rest.startsWith('/') ? rest : `/${rest}`;
+            void callback(req, res);
+          };
 
     const discovery = await fetch(`${issuer}/.well-known/openid-configuration`);
     if (!discovery.ok) throw new Error(`oidc-provider discovery answered HTTP ${discovery.status}`);
@@ -264,7 +288,12 @@ export async function startProvider(options: StartProviderOptions): Promise<Runn
       if (request.scope !== undefined) form.set('scope', request.scope);
       const response = await fetch(metadata.token_endpoint, {
         method: 'POST',
-        headers: { ...request.headers, authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          ...request.headers,
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
         body: form,
       });
       return { status: response.status, body: (await response.json()) as TokenEndpointResponse['body'] };

@@ -5,7 +5,10 @@ import { expectAccepted, expectRefused, withProvider } from './harness.js';
 const HEADER = 'x-amzn-oidc-data';
 
 describe('providers.awsAlb through Express and Fastify', () => {
-  const suite = withProvider('awsAlb', { region: 'eu-west-1' }, (idp) => ({ ...providers.awsAlb({ region: idp.settings.region, albArn: idp.settings.albArn }), ...idp.local }));
+  const suite = withProvider('awsAlb', { region: 'eu-west-1' }, (idp) => ({
+    ...providers.awsAlb({ region: idp.settings.region, albArn: idp.settings.albArn }),
+    ...idp.local,
+  }));
 
   it('accepts the padded ES256 token from x-amzn-oidc-data, with its key fetched as PEM once per kid', async () => {
     const token = await suite.idp.token({ sub: 'f3a1-user' });
@@ -46,8 +49,9 @@ describe('providers.awsAlb through Express and Fastify', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => providers.awsAlb({ region: 'eu-west-1', albArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/50dc6c495c0c9188' }))
-      .toThrow(/region us-east-1, not eu-west-1/);
+    expect(() =>
+      providers.awsAlb({ region: 'eu-west-1', albArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/50dc6c495c0c9188' }),
+    ).toThrow(/region us-east-1, not eu-west-1/);
     expect(() => providers.awsAlb({ region: 'eu-west-1', albArn: 'my-alb' })).toThrow(/Application Load Balancer ARN/);
     expect(() => providers.awsAlb({ region: 'Europe', albArn: 'x' })).toThrow(/AWS region/);
   });

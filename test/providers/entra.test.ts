@@ -18,8 +18,18 @@ describe('providers.entra (single tenant, v2) through Express and Fastify', () =
     const jwks = (await (await fetch((suite.idp.local as { jwksUri: string }).jwksUri)).json()) as { keys: Array<Record<string, unknown>> };
     expect(jwks.keys.every((key) => key.alg === undefined && typeof key.issuer === 'string')).toBe(true);
     const { clientId } = suite.idp.settings;
-    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'user-sub-1' }), { subject: 'user-sub-1', scopes: ['Orders.Read', 'Orders.Write'], roles: [], clientId });
-    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'app-oid-1' }, { kind: 'app' }), { subject: 'app-oid-1', scopes: [], roles: ['Orders.Read.All'], clientId });
+    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'user-sub-1' }), {
+      subject: 'user-sub-1',
+      scopes: ['Orders.Read', 'Orders.Write'],
+      roles: [],
+      clientId,
+    });
+    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'app-oid-1' }, { kind: 'app' }), {
+      subject: 'app-oid-1',
+      scopes: [],
+      roles: ['Orders.Read.All'],
+      clientId,
+    });
   });
 
   it('refuses a Microsoft Graph token (nonce header) with a reason that says so', async () => {
@@ -66,8 +76,18 @@ describe('providers.entra multi-tenant (common, {tenantid} keys)', () => {
 
   it('accepts tokens of each allowed tenant (iss matched through the {tid} template)', async () => {
     const { clientId } = suite.idp.settings;
-    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'a' }), { subject: 'a', scopes: ['Orders.Read', 'Orders.Write'], roles: [], clientId });
-    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'b', tid: OTHER_TENANT }), { subject: 'b', scopes: ['Orders.Read', 'Orders.Write'], roles: [], clientId });
+    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'a' }), {
+      subject: 'a',
+      scopes: ['Orders.Read', 'Orders.Write'],
+      roles: [],
+      clientId,
+    });
+    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'b', tid: OTHER_TENANT }), {
+      subject: 'b',
+      scopes: ['Orders.Read', 'Orders.Write'],
+      roles: [],
+      clientId,
+    });
   });
 
   it('refuses a tenant not in allowedTenants', async () => {
@@ -75,7 +95,11 @@ describe('providers.entra multi-tenant (common, {tenantid} keys)', () => {
   });
 
   it('refuses a token whose iss does not follow its own tid', async () => {
-    await expectRefused(suite.apps, await suite.idp.token({ tid: OTHER_TENANT, iss: `https://login.microsoftonline.com/${suite.idp.settings.tenant}/v2.0` }), 'issuer_not_allowed');
+    await expectRefused(
+      suite.apps,
+      await suite.idp.token({ tid: OTHER_TENANT, iss: `https://login.microsoftonline.com/${suite.idp.settings.tenant}/v2.0` }),
+      'issuer_not_allowed',
+    );
   });
 
   it('refuses a token signed by a key whose issuer member names another tenant', async () => {
@@ -87,7 +111,12 @@ describe('providers.entra multi-tenant (common, {tenantid} keys)', () => {
     const { audience, clientId } = suite.idp.settings;
     const open = await serveBoth({ ...providers.entra({ tenant: 'organizations', audience, allowedTenants: '*' }), ...suite.idp.local });
     try {
-      await expectAccepted(open, await suite.idp.token({ sub: 'c', tid: THIRD_TENANT }), { subject: 'c', scopes: ['Orders.Read', 'Orders.Write'], roles: [], clientId });
+      await expectAccepted(open, await suite.idp.token({ sub: 'c', tid: THIRD_TENANT }), {
+        subject: 'c',
+        scopes: ['Orders.Read', 'Orders.Write'],
+        roles: [],
+        clientId,
+      });
     } finally {
       await open.close();
     }

@@ -35,16 +35,20 @@ export interface BothAdapters {
 
 type Options = Extract<JwtAuthOptions, { verifier?: undefined }>;
 
-function whoami(auth: { subject: string | undefined; scopes: readonly string[]; roles?: readonly string[]; clientId?: string | undefined } | null | undefined): WhoAmI | null {
+function whoami(
+  auth: { subject: string | undefined; scopes: readonly string[]; roles?: readonly string[]; clientId?: string | undefined } | null | undefined,
+): WhoAmI | null {
   if (auth === null || auth === undefined) return null;
   return { subject: auth.subject, scopes: auth.scopes, roles: auth.roles ?? [], clientId: auth.clientId };
 }
 
 export async function serveBoth(options: Options): Promise<BothAdapters> {
   const seen = { express: [] as AuthErrorReason[], fastify: [] as AuthErrorReason[] };
-  const recorder = (into: AuthErrorReason[]) => (event: KeySourceEvent): void => {
-    if (event.type === 'token_rejected') into.push(event.reason);
-  };
+  const recorder =
+    (into: AuthErrorReason[]) =>
+    (event: KeySourceEvent): void => {
+      if (event.type === 'token_rejected') into.push(event.reason);
+    };
 
   const app = express();
   app.use(expressAuth({ ...options, onEvent: recorder(seen.express) }));
@@ -68,7 +72,11 @@ export async function serveBoth(options: Options): Promise<BothAdapters> {
     if (token !== undefined) headers[header] = header === 'authorization' ? `Bearer ${token}` : token;
     const response = await fetch(url, { headers });
     const text = await response.text();
-    return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), challenge: response.headers.get('www-authenticate') };
+    return {
+      status: response.status,
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+      challenge: response.headers.get('www-authenticate'),
+    };
   }
 
   return {
@@ -95,7 +103,10 @@ export async function serveBoth(options: Options): Promise<BothAdapters> {
 /** Both adapters accept the token with exactly this identity. */
 export async function expectAccepted(apps: BothAdapters, token: string, expected: WhoAmI, header?: string): Promise<void> {
   const { express: e, fastify: f } = await apps.call(token, header);
-  for (const [name, answer] of [['express', e], ['fastify', f]] as const) {
+  for (const [name, answer] of [
+    ['express', e],
+    ['fastify', f],
+  ] as const) {
     expect(answer.status, `${name}: ${JSON.stringify(answer.body)} ${JSON.stringify(apps.reasons())}`).toBe(200);
     expect(answer.body, name).toEqual(expected);
   }
@@ -105,7 +116,10 @@ export async function expectAccepted(apps: BothAdapters, token: string, expected
 export async function expectRefused(apps: BothAdapters, token: string, reason: AuthErrorReason, header?: string): Promise<void> {
   apps.reasons();
   const { express: e, fastify: f } = await apps.call(token, header);
-  for (const [name, answer] of [['express', e], ['fastify', f]] as const) {
+  for (const [name, answer] of [
+    ['express', e],
+    ['fastify', f],
+  ] as const) {
     expect(answer.status, `${name}: ${JSON.stringify(answer.body)}`).toBe(401);
     expect(answer.challenge, name).toMatch(/^Bearer realm="api", error="invalid_token"/);
   }

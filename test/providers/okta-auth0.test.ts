@@ -3,10 +3,18 @@ import { providers } from '@authgate/express';
 import { expectAccepted, expectRefused, withProvider } from './harness.js';
 
 describe('providers.okta through Express and Fastify', () => {
-  const suite = withProvider('okta', { audience: 'api://default' }, (idp) => ({ ...providers.okta({ issuer: idp.issuer, audience: 'api://default' }), ...idp.local }));
+  const suite = withProvider('okta', { audience: 'api://default' }, (idp) => ({
+    ...providers.okta({ issuer: idp.issuer, audience: 'api://default' }),
+    ...idp.local,
+  }));
 
   it('accepts a custom authorization server token: scp array, cid, groups', async () => {
-    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'jane@example.com' }), { subject: 'jane@example.com', scopes: ['openid', 'orders.read'], roles: ['Everyone', 'orders-admins'], clientId: suite.idp.settings.clientId });
+    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'jane@example.com' }), {
+      subject: 'jane@example.com',
+      scopes: ['openid', 'orders.read'],
+      roles: ['Everyone', 'orders-admins'],
+      clientId: suite.idp.settings.clientId,
+    });
   });
 
   it('refuses a token of the org authorization server, and another audience', async () => {
@@ -16,7 +24,9 @@ describe('providers.okta through Express and Fastify', () => {
 
   it('refuses an org authorization server issuer at start-up, saying why', () => {
     expect(() => providers.okta({ issuer: 'https://acme.okta.com', audience: 'api://default' })).toThrow(/org authorization server/);
-    expect(() => providers.okta({ issuer: 'https://acme.okta.com/oauth2/default/extra', audience: 'api://default' })).toThrow(/custom authorization server/);
+    expect(() => providers.okta({ issuer: 'https://acme.okta.com/oauth2/default/extra', audience: 'api://default' })).toThrow(
+      /custom authorization server/,
+    );
   });
 });
 
@@ -28,7 +38,12 @@ describe('providers.auth0 through Express and Fastify', () => {
 
   it('accepts a token with scopes from scope and the RBAC permissions array', async () => {
     expect(suite.idp.issuer).toBe(`https://${suite.idp.settings.domain}/`);
-    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'auth0|1' }), { subject: 'auth0|1', scopes: ['openid', 'profile', 'orders:read', 'orders:write'], roles: [], clientId: suite.idp.settings.clientId });
+    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'auth0|1' }), {
+      subject: 'auth0|1',
+      scopes: ['openid', 'profile', 'orders:read', 'orders:write'],
+      roles: [],
+      clientId: suite.idp.settings.clientId,
+    });
   });
 
   it('refuses the issuer without its trailing slash, and another audience', async () => {
@@ -38,7 +53,11 @@ describe('providers.auth0 through Express and Fastify', () => {
 
   it('derives issuer and JWKS from the domain, and validates its arguments', () => {
     const preset = providers.auth0({ domain: 'acme.eu.auth0.com', audience: 'a' });
-    expect(preset).toMatchObject({ issuer: 'https://acme.eu.auth0.com/', jwksUri: 'https://acme.eu.auth0.com/.well-known/jwks.json', algorithms: ['RS256'] });
+    expect(preset).toMatchObject({
+      issuer: 'https://acme.eu.auth0.com/',
+      jwksUri: 'https://acme.eu.auth0.com/.well-known/jwks.json',
+      algorithms: ['RS256'],
+    });
     expect(() => providers.auth0({ domain: 'https://acme.eu.auth0.com', audience: 'a' })).toThrow(/bare host name/);
     expect(() => providers.auth0({ issuer: 'https://acme.eu.auth0.com', audience: 'a' })).toThrow(/must end with "\/"/);
     expect(() => providers.auth0({ audience: 'a' })).toThrow(/either domain or issuer/);

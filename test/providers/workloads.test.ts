@@ -9,11 +9,20 @@ describe('providers.githubActions through Express and Fastify', () => {
   }));
 
   it('accepts a workflow token of the repository', async () => {
-    await expectAccepted(suite.apps, await suite.idp.token(), { subject: 'repo:authgate/example:ref:refs/heads/main', scopes: [], roles: [], clientId: undefined });
+    await expectAccepted(suite.apps, await suite.idp.token(), {
+      subject: 'repo:authgate/example:ref:refs/heads/main',
+      scopes: [],
+      roles: [],
+      clientId: undefined,
+    });
   });
 
   it('refuses a workflow of another repository or owner', async () => {
-    await expectRefused(suite.apps, await suite.idp.token({ repository: 'authgate/other', sub: 'repo:authgate/other:ref:refs/heads/main' }), 'claim_mismatch');
+    await expectRefused(
+      suite.apps,
+      await suite.idp.token({ repository: 'authgate/other', sub: 'repo:authgate/other:ref:refs/heads/main' }),
+      'claim_mismatch',
+    );
     await expectRefused(suite.apps, await suite.idp.token({ repository: 'mallory/example', repository_owner: 'mallory' }), 'claim_mismatch');
   });
 
@@ -24,10 +33,18 @@ describe('providers.githubActions through Express and Fastify', () => {
 });
 
 describe('providers.kubernetes through Express and Fastify', () => {
-  const suite = withProvider('kubernetes', { audience: 'orders-api' }, (idp) => ({ ...providers.kubernetes({ issuer: idp.issuer, audience: 'orders-api' }), ...idp.local }));
+  const suite = withProvider('kubernetes', { audience: 'orders-api' }, (idp) => ({
+    ...providers.kubernetes({ issuer: idp.issuer, audience: 'orders-api' }),
+    ...idp.local,
+  }));
 
   it('accepts a projected service-account token', async () => {
-    await expectAccepted(suite.apps, await suite.idp.token(), { subject: 'system:serviceaccount:orders:orders-worker', scopes: [], roles: [], clientId: undefined });
+    await expectAccepted(suite.apps, await suite.idp.token(), {
+      subject: 'system:serviceaccount:orders:orders-worker',
+      scopes: [],
+      roles: [],
+      clientId: undefined,
+    });
   });
 
   it('refuses a subject that is not a service account, and another audience', async () => {

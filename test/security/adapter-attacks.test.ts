@@ -70,7 +70,13 @@ for (const profile of PROFILE_NAMES) {
   const server = http.createServer(expressApp(profile));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.express[profile] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  );
   const fastify = await fastifyApp(profile);
   await fastify.listen({ port: 0, host: '127.0.0.1' });
   servers.fastify[profile] = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
@@ -104,7 +110,9 @@ function send(base: string, c: AttackCase | AcceptCase): Promise<Reply> {
     const request = http.request(url, { method: form === undefined ? 'GET' : 'POST', headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     request.setTimeout(5000, () => request.destroy(new Error('no answer within 5 s')));
     request.on('error', reject);

@@ -27,9 +27,7 @@ export function fromB64(segment: string): Buffer {
 }
 
 export type SigningAlg =
-  | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'ES512' | 'EdDSA' | 'Ed25519'
-  | 'HS256' | 'HS384' | 'HS512';
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA' | 'Ed25519' | 'HS256' | 'HS384' | 'HS512';
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 
@@ -37,7 +35,10 @@ const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 
 export function rawSign(alg: SigningAlg, key: KeyObject | Buffer | string, data: string | Buffer): Buffer {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'ascii') : data;
   const hash = HASH[alg.slice(-3)] ?? 'sha256';
-  if (alg.startsWith('HS')) return createHmac(hash, key as Buffer | string).update(bytes).digest();
+  if (alg.startsWith('HS'))
+    return createHmac(hash, key as Buffer | string)
+      .update(bytes)
+      .digest();
   const keyObject = key as KeyObject;
   if (alg === 'EdDSA' || alg === 'Ed25519') return cryptoSign(null, bytes, keyObject);
   if (alg.startsWith('RS')) return cryptoSign(hash, bytes, keyObject);
@@ -76,10 +77,7 @@ export interface SuiteKey {
   jwk: JWK;
 }
 
-type KeySpec =
-  | { type: 'rsa'; bits?: number }
-  | { type: 'ec'; curve: 'P-256' | 'P-384' }
-  | { type: 'ed25519' };
+type KeySpec = { type: 'rsa'; bits?: number } | { type: 'ec'; curve: 'P-256' | 'P-384' } | { type: 'ed25519' };
 
 function generate(spec: KeySpec): { privateKey: KeyObject; publicKey: KeyObject } {
   switch (spec.type) {
@@ -341,9 +339,11 @@ export async function createSecurityContext(): Promise<SecurityContext> {
   });
 
   const logs: CapturedLog[] = [];
-  const capture = (level: CapturedLog['level']) => (obj: object, msg?: string): void => {
-    logs.push({ level, obj, msg });
-  };
+  const capture =
+    (level: CapturedLog['level']) =>
+    (obj: object, msg?: string): void => {
+      logs.push({ level, obj, msg });
+    };
   const logger: AuthLogger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
 
   const common = { audience: AUDIENCE, algorithms: [...ALGORITHMS], typ: ACCESS_TOKEN_TYP, logger } satisfies Partial<VerifierOptions>;
@@ -392,7 +392,7 @@ export async function createSecurityContext(): Promise<SecurityContext> {
     jwksUriB: `${jwks.base}/b/jwks.json`,
     trapUrl: trap.base,
     trapRequests,
-    jwksRequests: (path) => (path === undefined ? [...jwksHits.values()].reduce((a, b) => a + b, 0) : jwksHits.get(path) ?? 0),
+    jwksRequests: (path) => (path === undefined ? [...jwksHits.values()].reduce((a, b) => a + b, 0) : (jwksHits.get(path) ?? 0)),
     serveJwks: (path, document) => {
       documents[path] = document;
       return `${jwks.base}${path}`;

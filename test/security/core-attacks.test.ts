@@ -36,7 +36,13 @@ afterAll(async () => {
 /** What a Node HTTP server would hand an adapter for this case. */
 function requestFor(c: Pick<AttackCase, 'token' | 'authorization' | 'query' | 'form' | 'cookie'>): RequestLike {
   const values =
-    c.authorization === undefined ? (c.token === undefined ? [] : [`Bearer ${c.token}`]) : typeof c.authorization === 'string' ? [c.authorization] : [...c.authorization];
+    c.authorization === undefined
+      ? c.token === undefined
+        ? []
+        : [`Bearer ${c.token}`]
+      : typeof c.authorization === 'string'
+        ? [c.authorization]
+        : [...c.authorization];
   const rawHeaders: string[] = ['Host', '127.0.0.1'];
   for (const value of values) rawHeaders.push('Authorization', value);
   if (c.cookie !== undefined) rawHeaders.push('Cookie', c.cookie);
@@ -148,7 +154,13 @@ describe.each(ATTACK_CLASSES.map((info) => [info.class, info] as const))('attack
 describe('parser stress beyond the default token length', () => {
   // With maxTokenLength raised, hostile nesting reaches JSON.parse: it must still end in an AuthError, quickly.
   const k = ctx.keys;
-  const roomy = createVerifier({ ...ctx.profiles.strict, jwksUri: undefined, jwks: { keys: [k.rs256.jwk] }, maxTokenLength: 1_000_000, cache: false });
+  const roomy = createVerifier({
+    ...ctx.profiles.strict,
+    jwksUri: undefined,
+    jwks: { keys: [k.rs256.jwk] },
+    maxTokenLength: 1_000_000,
+    cache: false,
+  });
   afterAll(() => roomy.close());
   const shapes: Array<[string, string]> = [
     ['10,000 nested arrays', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],

@@ -61,12 +61,17 @@ const headerChar = fc.oneof(
 );
 const headerText = fc.string({ unit: headerChar, maxLength: 300 });
 const tokenish = fc
-  .array(fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_='), maxLength: 120 }), { minLength: 1, maxLength: 6 })
+  .array(fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_='), maxLength: 120 }), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((parts) => parts.join('.'));
 const headerValue = fc.oneof(
   headerText,
   tokenish.map((token) => `Bearer ${token}`),
-  fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'DPoP', ''), fc.constantFrom(' ', '  ', '\t', ''), tokenish).map((parts) => parts.join('')),
+  fc
+    .tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'DPoP', ''), fc.constantFrom(' ', '  ', '\t', ''), tokenish)
+    .map((parts) => parts.join('')),
   fc.constant(`Bearer ${ctx.mint(ctx.keys.rs256)}`).map((value) => value.slice(0, -3)),
 );
 const headerLines = fc.array(headerValue, { minLength: 1, maxLength: 3 });

@@ -58,7 +58,11 @@ const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
 // Arbitraries
 // ---------------------------------------------------------------------------------------------------------------
 
-const anyString = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'binary-ascii', maxLength: 400 }));
+const anyString = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: 'binary-ascii', maxLength: 400 }),
+);
 const token68ish = fc.string({ unit: fc.constantFrom(...`${B64URL}.~+/= `.split('')), maxLength: 600 });
 const scheme = fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'DPoP', 'Token', '', 'Bearer,', 'Bearer=');
 const separator = fc.constantFrom(' ', '  ', '\t', '', ', ', '\u00a0');
@@ -68,16 +72,31 @@ const headerValue = fc.oneof(
   fc.tuple(scheme, token68ish, token68ish).map(([s, a, b]) => `${s} ${a} ${b}`),
 );
 
-const hostileValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(null, '', '__proto__', 'constructor', ...realKids), fc.string({ maxLength: 40 }));
+const hostileValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom(null, '', '__proto__', 'constructor', ...realKids),
+  fc.string({ maxLength: 40 }),
+);
 const headerObject = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.record({ alg: fc.constantFrom('RS256', 'PS256', 'ES256', 'EdDSA'), kid: fc.constantFrom(...realKids), typ: fc.constant('at+jwt') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ alg: fc.constantFrom('RS256', 'PS256', 'ES256', 'EdDSA'), kid: fc.constantFrom(...realKids), typ: fc.constant('at+jwt') }),
+  },
   fc.record(
     {
       // Mostly plausible values, so that many runs get past the header to the key lookup and the signature check.
-      alg: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('RS256', 'PS256', 'ES256', 'EdDSA') }, { weight: 1, arbitrary: fc.constantFrom(...algs) }, { weight: 1, arbitrary: hostileValue }),
+      alg: fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom('RS256', 'PS256', 'ES256', 'EdDSA') },
+        { weight: 1, arbitrary: fc.constantFrom(...algs) },
+        { weight: 1, arbitrary: hostileValue },
+      ),
       kid: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...realKids) }, { weight: 1, arbitrary: hostileValue }),
-      typ: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('at+jwt', 'application/at+jwt') }, { weight: 1, arbitrary: fc.constantFrom('JWT') }, { weight: 1, arbitrary: hostileValue }),
+      typ: fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom('at+jwt', 'application/at+jwt') },
+        { weight: 1, arbitrary: fc.constantFrom('JWT') },
+        { weight: 1, arbitrary: hostileValue },
+      ),
       crit: fc.array(fc.string({ maxLength: 8 }), { maxLength: 2 }),
       jku: fc.constant(`${ctx.trapUrl}/jwks.json`),
       x5u: fc.constant(`${ctx.trapUrl}/x5u`),
@@ -90,21 +109,27 @@ const headerObject = fc.oneof(
 );
 const payloadObject = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 3, arbitrary: fc
-    .record(
-      {
-        iss: fc.oneof({ weight: 4, arbitrary: fc.constant(ctx.issuer) }, { weight: 1, arbitrary: hostileValue }),
-        aud: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(ctx.audience, [ctx.audience]) }, { weight: 1, arbitrary: hostileValue }),
-        exp: fc.oneof({ weight: 4, arbitrary: fc.constant(ctx.now + 600) }, { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), hostileValue) }),
-        nbf: fc.oneof(fc.integer(), hostileValue),
-        iat: fc.oneof(fc.constant(ctx.now), fc.integer(), hostileValue),
-        sub: hostileValue,
-        scope: hostileValue,
-        scp: hostileValue,
-      },
-      { requiredKeys: [] },
-    )
-    .map((claims) => claims as Record<string, unknown>) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record(
+        {
+          iss: fc.oneof({ weight: 4, arbitrary: fc.constant(ctx.issuer) }, { weight: 1, arbitrary: hostileValue }),
+          aud: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(ctx.audience, [ctx.audience]) }, { weight: 1, arbitrary: hostileValue }),
+          exp: fc.oneof(
+            { weight: 4, arbitrary: fc.constant(ctx.now + 600) },
+            { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), hostileValue) },
+          ),
+          nbf: fc.oneof(fc.integer(), hostileValue),
+          iat: fc.oneof(fc.constant(ctx.now), fc.integer(), hostileValue),
+          sub: hostileValue,
+          scope: hostileValue,
+          scp: hostileValue,
+        },
+        { requiredKeys: [] },
+      )
+      .map((claims) => claims as Record<string, unknown>),
+  },
 );
 /** A segment: base64url of JSON, of arbitrary bytes, or an arbitrary string. */
 const segment = (json: fc.Arbitrary<unknown>): fc.Arbitrary<string> =>
@@ -131,7 +156,11 @@ const mutationChar = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('=', '+', '/', ' ', '\t', '\n', '\u0000', '%', '~') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
 );
-const mutation: fc.Arbitrary<Mutation> = fc.record({ kind: fc.constantFrom('replace', 'replace', 'replace', 'insert', 'delete'), at: fc.nat(), char: mutationChar });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom('replace', 'replace', 'replace', 'insert', 'delete'),
+  at: fc.nat(),
+  char: mutationChar,
+});
 
 function mutate(token: string, mutations: readonly Mutation[]): string {
   let out = token;
@@ -151,9 +180,15 @@ function mutate(token: string, mutations: readonly Mutation[]): string {
 describe('fuzz: the Authorization header', () => {
   it('any header value (or several) ends in an AuthError of status 400 or 401', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: headerValue.map((value) => [value]) }, { weight: 1, arbitrary: fc.array(headerValue, { minLength: 2, maxLength: 3 }) }), async (values) => {
-        await refused(() => authenticate(request(values)), [400, 401]);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 4, arbitrary: headerValue.map((value) => [value]) },
+          { weight: 1, arbitrary: fc.array(headerValue, { minLength: 2, maxLength: 3 }) },
+        ),
+        async (values) => {
+          await refused(() => authenticate(request(values)), [400, 401]);
+        },
+      ),
       { numRuns: 1000, timeout: RUN_TIMEOUT_MS },
     );
   });

@@ -263,7 +263,10 @@ function transplantBase64(test: JwsTest): Transplant {
     369: [over(h, `####${p}`), 'invalid characters before the payload, signed as sent'],
     370: [over(h, pad(p)), 'padded payload, signed as sent (upstream vector lacks the padding: mislabelled)'],
     371: [over(h, `?${p}`), 'invalid character before the payload, signed as sent'],
-    372: [`${h.slice(0, -1)}?${h.slice(-1)}.${p}.${sig}`, 'character inserted in the header, signature over the clean text (upstream says valid: mislabelled)'],
+    372: [
+      `${h.slice(0, -1)}?${h.slice(-1)}.${p}.${sig}`,
+      'character inserted in the header, signature over the clean text (upstream says valid: mislabelled)',
+    ],
     373: [`${h}.${p}?.${sig}`, 'character appended to the payload, signature over the clean text (upstream says valid: mislabelled)'],
     374: [`${h}.${nonCanonical}.${sig}`, 'non-zero unused bits in the payload, signature over the canonical text'],
     375: [over(h, nonCanonical), 'non-zero unused bits in the payload, signed as sent'],
@@ -280,7 +283,11 @@ function transplantHmacGroup(group: JwsGroup, test: JwsTest, validOfGroup: strin
   if (validOfGroup === undefined) {
     if (typeof test.jws !== 'string') return undefined;
     const input = realInput(headerOf(test.jws));
-    return { token: `${input}.${rawSign('HS256', fromB64(group.private?.k as string), input).toString('base64url')}`, expect: 'algorithm_not_allowed', how: 'HMAC: refused by policy' };
+    return {
+      token: `${input}.${rawSign('HS256', fromB64(group.private?.k as string), input).toString('base64url')}`,
+      expect: 'algorithm_not_allowed',
+      how: 'HMAC: refused by policy',
+    };
   }
   const validHeader = headerOf(validOfGroup);
   const kid = validHeader.kid as string;
@@ -297,7 +304,8 @@ function transplantHmacGroup(group: JwsGroup, test: JwsTest, validOfGroup: strin
   return { token: mixed.join('.'), expect: 'refuse', how: 'structural edit on a real token (ES256 stand-in)', keys };
 }
 
-const PSS_MESSAGE_BOUND = /^(MhashModified|lastByteOfMhashModified|SaltLenChanged|ZeroPaddingModified|ModifiedHash|PSModified|SaltModified|MaskedDbChanged|EmModified|FirstByteOfMhashModified|LastByteOfMhashModified|modifiedSignature)$/;
+const PSS_MESSAGE_BOUND =
+  /^(MhashModified|lastByteOfMhashModified|SaltLenChanged|ZeroPaddingModified|ModifiedHash|PSModified|SaltModified|MaskedDbChanged|EmModified|FirstByteOfMhashModified|LastByteOfMhashModified|modifiedSignature)$/;
 
 function transplantJws(group: JwsGroup, test: JwsTest, validOfGroup: string | undefined): Transplant | undefined {
   if (group.private?.kty === 'oct') return transplantHmacGroup(group, test, validOfGroup);
@@ -317,10 +325,16 @@ function transplantJws(group: JwsGroup, test: JwsTest, validOfGroup: string | un
   const input = realInput(header);
   const withSig = (sig: Buffer | string): string => `${input}.${typeof sig === 'string' ? sig : sig.toString('base64url')}`;
 
-  if (test.flags.includes('AlgIsNone')) return { token: withSig(parts[2] ?? ''), expect: 'algorithm_not_allowed', how: 'alg none header on real claims' };
+  if (test.flags.includes('AlgIsNone'))
+    return { token: withSig(parts[2] ?? ''), expect: 'algorithm_not_allowed', how: 'alg none header on real claims' };
 
   if (test.result === 'valid') {
-    if (alg.startsWith('HS')) return { token: withSig(rawSign(alg as SigningAlg, fromB64(privateJwk?.k as string), input)), expect: 'refuse', how: 'HMAC: refused by policy' };
+    if (alg.startsWith('HS'))
+      return {
+        token: withSig(rawSign(alg as SigningAlg, fromB64(privateJwk?.k as string), input)),
+        expect: 'refuse',
+        how: 'HMAC: refused by policy',
+      };
     if (privateKey === undefined || !SIGNING_ALGS.has(alg)) return undefined;
     const publicAlg = group.public?.alg;
     const expectation: Transplant['expect'] =
@@ -341,7 +355,11 @@ function transplantJws(group: JwsGroup, test: JwsTest, validOfGroup: string | un
       // The manipulation must reproduce the upstream vector from the upstream valid signature...
       expect(transform(...rs(upstreamValid)).toString('hex'), `transform ${name} reproduces tc${test.tcId}`).toBe(vectorSig.toString('hex'));
       // ...before it is applied to ours.
-      return { token: withSig(transform(...rs(rawSign('ES256', privateKey, input)))), expect: 'signature_invalid', how: `${name} applied to a real signature` };
+      return {
+        token: withSig(transform(...rs(rawSign('ES256', privateKey, input)))),
+        expect: 'signature_invalid',
+        how: `${name} applied to a real signature`,
+      };
     }
     return { token: withSig(vectorSig), expect: 'signature_invalid', how: 'message-independent r/s values spliced' };
   }
@@ -367,7 +385,8 @@ function transplantJws(group: JwsGroup, test: JwsTest, validOfGroup: string | un
     };
     const sig = applied[test.comment];
     if (sig !== undefined) return { token: withSig(sig), expect: 'signature_invalid', how: `${test.comment} applied to a real signature` };
-    if (PSS_MESSAGE_BOUND.test(test.comment)) return { token: withSig(parts[2] ?? ''), expect: 'signature_invalid', how: 'encoded-message edit bound to the upstream message: spliced' };
+    if (PSS_MESSAGE_BOUND.test(test.comment))
+      return { token: withSig(parts[2] ?? ''), expect: 'signature_invalid', how: 'encoded-message edit bound to the upstream message: spliced' };
     return { token: withSig(parts[2] ?? ''), expect: 'signature_invalid', how: 'message-independent signature value spliced' };
   }
 
@@ -380,14 +399,22 @@ function transplantJws(group: JwsGroup, test: JwsTest, validOfGroup: string | un
 
   if (test.comment.startsWith('rejectsSymmetryConfusion') && group.public !== undefined) {
     // Upstream's HMAC key encoding is not documented; every encoding of the public key must fail the same way.
-    return { token: withSig(rawSign('HS256', JSON.stringify(group.public), input)), expect: 'algorithm_not_allowed', how: 'HS256 keyed with the public JWK' };
+    return {
+      token: withSig(rawSign('HS256', JSON.stringify(group.public), input)),
+      expect: 'algorithm_not_allowed',
+      how: 'HS256 keyed with the public JWK',
+    };
   }
 
   if (test.comment === 'rejectsAttackerProvidedEmbeddedJwk') {
     const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const forged = { ...header, jwk: { ...(attacker.publicKey.export({ format: 'jwk' }) as JWK), kid: header.kid, use: 'sig', alg: 'ES256' } };
     const forgedInput = realInput(forged);
-    return { token: `${forgedInput}.${rawSign('ES256', attacker.privateKey, forgedInput).toString('base64url')}`, expect: 'signature_invalid', how: 'embedded attacker jwk, signed by the attacker' };
+    return {
+      token: `${forgedInput}.${rawSign('ES256', attacker.privateKey, forgedInput).toString('base64url')}`,
+      expect: 'signature_invalid',
+      how: 'embedded attacker jwk, signed by the attacker',
+    };
   }
 
   if (test.comment === 'rejectWrongUse' || test.comment === 'rejectWrongKeyOps') {
@@ -503,17 +530,29 @@ describe('Wycheproof json_web_key_test.json', () => {
     }
     if (publicJwk?.kty === 'RSA' && publicJwk.e === 'AQ') {
       // e = 1: the PKCS#1 encoding of our digest is a valid "signature"; no private key needed.
-      return { token: `${input}.${pkcs1Sha256(input, fromB64(publicJwk.n as string).length).toString('base64url')}`, expect: expectValid, how: 'signature forged for e = 1' };
+      return {
+        token: `${input}.${pkcs1Sha256(input, fromB64(publicJwk.n as string).length).toString('base64url')}`,
+        expect: expectValid,
+        how: 'signature forged for e = 1',
+      };
     }
     const privateKey = privateJwk === undefined ? undefined : privateKeyOf(privateJwk);
     if (privateKey === undefined) {
       // The vector's key cannot even be imported as a private key: sign with any key; the published one must be refused.
       const stand = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-      return { token: `${input}.${rawSign('ES256', stand, input).toString('base64url')}`, expect: 'refuse', how: 'unimportable vector key: stand-in signature' };
+      return {
+        token: `${input}.${rawSign('ES256', stand, input).toString('base64url')}`,
+        expect: 'refuse',
+        how: 'unimportable vector key: stand-in signature',
+      };
     }
     const type = privateKey.asymmetricKeyDetails?.namedCurve;
     const primitive: SigningAlg = type === 'secp384r1' ? 'ES384' : type === 'secp521r1' ? 'ES512' : alg;
-    return { token: `${input}.${rawSign(primitive, privateKey, input).toString('base64url')}`, expect: expectValid, how: 'real token signed with the vector key' };
+    return {
+      token: `${input}.${rawSign(primitive, privateKey, input).toString('base64url')}`,
+      expect: expectValid,
+      how: 'real token signed with the vector key',
+    };
   }
 
   // ROCA (tc7) is asserted separately below, so this test reports everything else.
@@ -527,7 +566,10 @@ describe('Wycheproof json_web_key_test.json', () => {
       const keys = group.public?.keys ?? group.private?.keys ?? [];
       const outcome = await run(transplant.expect === 'accept' ? keys : [...keys, anchor], transplant.token);
       const ok = transplant.expect === 'accept' ? 'accepted' in outcome : !('accepted' in outcome);
-      if (!ok) failures.push(`tc${test.tcId} ${group.comment}/${test.comment} (${transplant.how}): expected ${transplant.expect}, got ${describeOutcome(outcome)}`);
+      if (!ok)
+        failures.push(
+          `tc${test.tcId} ${group.comment}/${test.comment} (${transplant.how}): expected ${transplant.expect}, got ${describeOutcome(outcome)}`,
+        );
       tally('jwk transplanted', `${test.result} ${group.comment}: ${transplant.how} → ${describeOutcome(outcome)}`);
     }
     expect(failures).toEqual([]);
@@ -598,7 +640,14 @@ describe('Wycheproof ecdsa_secp256r1_sha256_p1363_test.json (spliced into real E
     // Every vector key must at least import: a key WebCrypto refuses would make the splice test above vacuous.
     const groups = p1363File.testGroups;
     const tokens = groups.map((_group, i) => `${realInput({ alg: 'ES256', kid: `p1363-${i}` })}.${b64(Buffer.alloc(64, 1))}`);
-    const keys: JWK[] = groups.map((group, i) => ({ kty: 'EC', crv: 'P-256', x: group.publicKeyJwk?.x ?? coordinate(group.publicKey.wx), y: group.publicKeyJwk?.y ?? coordinate(group.publicKey.wy), kid: `p1363-${i}`, alg: 'ES256' }));
+    const keys: JWK[] = groups.map((group, i) => ({
+      kty: 'EC',
+      crv: 'P-256',
+      x: group.publicKeyJwk?.x ?? coordinate(group.publicKey.wx),
+      y: group.publicKeyJwk?.y ?? coordinate(group.publicKey.wy),
+      kid: `p1363-${i}`,
+      alg: 'ES256',
+    }));
     const verifier = verifierFor(keys);
     const reasons = new Set<string>();
     for (const token of tokens) {
@@ -613,7 +662,12 @@ describe('Wycheproof ecdsa_secp256r1_sha256_p1363_test.json (spliced into real E
 describe('Wycheproof summary', () => {
   it('prints what ran and how it ended', () => {
     for (const [file, buckets] of Object.entries(summary)) {
-      console.info(`\n${file}:\n${Object.entries(buckets).sort(([a], [b]) => a.localeCompare(b)).map(([bucket, count]) => `  ${String(count).padStart(4)}  ${bucket}`).join('\n')}`);
+      console.info(
+        `\n${file}:\n${Object.entries(buckets)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([bucket, count]) => `  ${String(count).padStart(4)}  ${bucket}`)
+          .join('\n')}`,
+      );
     }
     expect(Object.keys(summary).length).toBeGreaterThan(0);
   });

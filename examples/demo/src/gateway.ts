@@ -26,9 +26,20 @@ const spoof = { 'x-user-id': 'admin', x_user_id: 'admin' };
 
 const GATEWAY_SCENARIOS: GatewayScenario[] = [
   { name: 'public path, no token', path: '/health', expected: '200 -', headers: async () => ({}) },
-  { name: 'token with orders:read, spoofed X-User-Id', path: '/orders', expected: '200 alice', headers: async (i) => ({ authorization: `Bearer ${await i.sign(reader)}`, ...spoof }) },
+  {
+    name: 'token with orders:read, spoofed X-User-Id',
+    path: '/orders',
+    expected: '200 alice',
+    headers: async (i) => ({ authorization: `Bearer ${await i.sign(reader)}`, ...spoof }),
+  },
   { name: 'no token, spoofed X-User-Id', path: '/orders', expected: '401 -', headers: async () => spoof },
-  { name: 'missing scope (POST needs orders:write)', method: 'POST', path: '/orders', expected: '403 -', headers: async (i) => ({ authorization: `Bearer ${await i.sign(reader)}` }) },
+  {
+    name: 'missing scope (POST needs orders:write)',
+    method: 'POST',
+    path: '/orders',
+    expected: '403 -',
+    headers: async (i) => ({ authorization: `Bearer ${await i.sign(reader)}` }),
+  },
   { name: 'dot segments to a protected path, no token', path: '/health/%2e%2e/orders', expected: '401 -', headers: async () => ({}) },
 ];
 
@@ -45,7 +56,12 @@ export async function runGatewayLines(issuer: TestIssuer): Promise<GatewayLine[]
       const text = await response.text();
       const user = response.status === 200 && text.startsWith('{') ? ((JSON.parse(text) as { user?: string | null }).user ?? '-') : '-';
       const answer = `${response.status} ${user}`;
-      lines.push({ request: `${scenario.method ?? 'GET'} ${scenario.path}: ${scenario.name}`, expected: scenario.expected, answer, ok: answer === scenario.expected });
+      lines.push({
+        request: `${scenario.method ?? 'GET'} ${scenario.path}: ${scenario.name}`,
+        expected: scenario.expected,
+        answer,
+        ok: answer === scenario.expected,
+      });
     }
   } finally {
     await example.close();
@@ -60,7 +76,18 @@ export function printGatewayLines(lines: readonly GatewayLine[]): void {
   const widths = columns.map((column) => Math.max(header[column].length, ...lines.map((line) => line[column].length)));
   const line = (cells: readonly string[], mark: string) =>
     `${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ')}  ${mark}`.trimEnd();
-  process.stdout.write(`\n${line(columns.map((column) => header[column]), '')}\n`);
+  process.stdout.write(
+    `\n${line(
+      columns.map((column) => header[column]),
+      '',
+    )}\n`,
+  );
   process.stdout.write(`${widths.map((width) => '-'.repeat(width)).join('  ')}\n`);
-  for (const entry of lines) process.stdout.write(`${line(columns.map((column) => entry[column]), entry.ok ? 'ok' : 'FAIL')}\n`);
+  for (const entry of lines)
+    process.stdout.write(
+      `${line(
+        columns.map((column) => entry[column]),
+        entry.ok ? 'ok' : 'FAIL',
+      )}\n`,
+    );
 }

@@ -37,7 +37,13 @@ function listen(server: http.Server): Promise<string> {
 /** The service: answers with who the headers say is calling. */
 function ordersService(): http.Server {
   return http.createServer((req, res) => {
-    const body = { path: req.url, user: req.headers['x-user-id'] ?? null, scopes: String(req.headers['x-scope'] ?? '').split(' ').filter(Boolean) };
+    const body = {
+      path: req.url,
+      user: req.headers['x-user-id'] ?? null,
+      scopes: String(req.headers['x-scope'] ?? '')
+        .split(' ')
+        .filter(Boolean),
+    };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
 }
@@ -99,10 +105,11 @@ export async function startGatewayExample(config: GatewayExampleConfig): Promise
   const serviceUrl = await listen(service);
   const proxy = forwardAuthProxy(gatewayUrl, serviceUrl);
   const url = await listen(proxy);
-  const stop = (server: http.Server) => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  const stop = (server: http.Server) =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return {
     url,
     gatewayUrl,

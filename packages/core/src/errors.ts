@@ -95,12 +95,26 @@ export class AuthError extends Error {
   /** A copy of this error that renders with another realm (the adapters' configured one). */
   withRealm(realm: string): AuthError {
     if (realm === this.realm) return this;
-    return new AuthError(this.reason, { scopes: this.scopes, realm, description: this.description, detail: this.detail, cause: this.cause, dpop: this.dpop });
+    return new AuthError(this.reason, {
+      scopes: this.scopes,
+      realm,
+      description: this.description,
+      detail: this.detail,
+      cause: this.cause,
+      dpop: this.dpop,
+    });
   }
 
   /** A copy of this error that also renders the DPoP challenge. */
   withDpop(dpop: DpopChallenge): AuthError {
-    return new AuthError(this.reason, { scopes: this.scopes, realm: this.realm, description: this.description, detail: this.detail, cause: this.cause, dpop });
+    return new AuthError(this.reason, {
+      scopes: this.scopes,
+      realm: this.realm,
+      description: this.description,
+      detail: this.detail,
+      cause: this.cause,
+      dpop,
+    });
   }
 }
 
@@ -122,12 +136,7 @@ export function quoteHeaderValue(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-export function renderChallenge(
-  realm: string,
-  code: AuthErrorCode | undefined,
-  description: string,
-  scopes: readonly string[],
-): string {
+export function renderChallenge(realm: string, code: AuthErrorCode | undefined, description: string, scopes: readonly string[]): string {
   let challenge = `Bearer realm=${quoteHeaderValue(realm)}`;
   if (code === undefined) return challenge;
   challenge += `, error=${quoteHeaderValue(code)}, error_description=${quoteHeaderValue(description)}`;

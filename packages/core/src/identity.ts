@@ -82,4 +82,3 @@ export function withToken<C extends object>(identity: Omit<Identity<C>, 'token'>
   properties.token = { value: token, enumerable: false };
   return Object.freeze(Object.create(Object.getPrototypeOf(identity) as object, properties) as Identity<C>);
 }
-

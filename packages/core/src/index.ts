@@ -3,8 +3,14 @@ export type { Verifier, VerifierHealth } from './verifier-types.js';
 export { createMemoryRevocationList } from './revocation/memory-list.js';
 export { tokenEntry, cutoffEntry, entryExpiry } from './revocation/options.js';
 export type {
-  RevocationList, RevocableClaims, MemoryRevocationList, MemoryRevocationListOptions, RevocationEntry,
-  TokenRevocation, SubjectRevocation, ClientRevocation,
+  RevocationList,
+  RevocableClaims,
+  MemoryRevocationList,
+  MemoryRevocationListOptions,
+  RevocationEntry,
+  TokenRevocation,
+  SubjectRevocation,
+  ClientRevocation,
 } from './revocation/types.js';
 export type { VerifierOptions, IssuerConfig, JwksOptions, TokenCacheOptions, AuthLogger } from './options.js';
 export type { Identity, RegisteredClaims, Confirmation } from './identity.js';

@@ -234,14 +234,14 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
   if (typeof realm !== 'string' || !REALM_CHARS.test(realm)) fail('realm must be printable ASCII without quotes or backslashes');
   const requiredClaims = options.requiredClaims === undefined ? [] : nonEmptyStrings('requiredClaims', options.requiredClaims);
   const scopeClaims = normalizeClaimPaths(options.scopeClaims, 'scopeClaims', DEFAULT_SCOPE_PATHS);
-  const cache = options.cache === false
-    ? false
-    : { maxEntries: positiveInteger('cache.maxEntries', options.cache?.maxEntries, DEFAULT_CACHE_ENTRIES) };
+  const cache =
+    options.cache === false ? false : { maxEntries: positiveInteger('cache.maxEntries', options.cache?.maxEntries, DEFAULT_CACHE_ENTRIES) };
   const maxTokenAge = options.maxTokenAge === undefined ? undefined : nonNegativeSeconds('maxTokenAge', options.maxTokenAge, 0);
-  const logger = options.logger === false ? SILENT_LOGGER : options.logger ?? getDefaultLogger();
+  const logger = options.logger === false ? SILENT_LOGGER : (options.logger ?? getDefaultLogger());
   return {
     issuers,
-    issuerAllowlist: options.issuer === null ? null : new Set(issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer as string)),
+    issuerAllowlist:
+      options.issuer === null ? null : new Set(issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer as string)),
     issuerTemplates: issuers.flatMap((entry) => (entry.template === undefined ? [] : [entry.template])),
     audience: options.audience === null ? null : nonEmptyStrings('audience', options.audience),
     algorithms,
@@ -259,13 +259,17 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
     jwks: normalizeJwksOptions(options.jwksOptions),
     cache,
     verifyInThreadPool: options.verifyInThreadPool === true,
-    introspection: normalizeIntrospection(options.introspection, issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer), options.allowInsecureHttp === true),
+    introspection: normalizeIntrospection(
+      options.introspection,
+      issuers.filter((entry) => entry.template === undefined).map((entry) => entry.issuer),
+      options.allowInsecureHttp === true,
+    ),
     decryption: normalizeDecryption(options.decryption),
     revocation: validateRevocationList(options.revocation),
     logger,
     onEvent: options.onEvent === undefined ? () => {} : guardedHook(options.onEvent, logger),
     tokenKind: normalizeTokenKind(options.tokenKind),
-    keyUse: options.keyUse === undefined ? 'sig' : nonEmptyStrings('keyUse', options.keyUse)[0] as string,
+    keyUse: options.keyUse === undefined ? 'sig' : (nonEmptyStrings('keyUse', options.keyUse)[0] as string),
     trustDomain: options.trustDomain === undefined ? undefined : normalizeTrustDomain(options.trustDomain),
     headerRules: normalizeHeaderRules(options),
     publicKeyUri: normalizePublicKeyUri(options),

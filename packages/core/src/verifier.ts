@@ -57,9 +57,10 @@ function createIntrospectorFor(options: NormalizedOptions, router: IssuerRouter)
   if (settings === undefined) return undefined;
   const issuer = options.issuers[0]?.issuer;
   const source = issuer === null || issuer === undefined ? undefined : router.sourceFor(issuer, {});
-  const reader = settings.jwtResponse && source !== undefined && issuer
-    ? signedResponseReader(source, issuer, settings.clientAuth.clientId, options, settings.maxResponseBytes)
-    : undefined;
+  const reader =
+    settings.jwtResponse && source !== undefined && issuer
+      ? signedResponseReader(source, issuer, settings.clientAuth.clientId, options, settings.maxResponseBytes)
+      : undefined;
   // An answer's iss is accepted exactly when a token naming it would be routed to one of our issuers.
   return createIntrospector(settings, options, reader, (iss, answer) => router.sourceFor(iss, answer) !== undefined);
 }
@@ -72,7 +73,11 @@ function createIntrospectorFor(options: NormalizedOptions, router: IssuerRouter)
 export function createVerifier<C extends object = Record<string, unknown>>(userOptions: VerifierOptions): Verifier<C> {
   const options = normalizeOptions(userOptions);
   const { logger, realm } = options;
-  const router = new IssuerRouter(options.issuers, (entry, sharedBy) => createKeySource(entry, options, sharedBy), options.secret !== undefined || options.publicKeyUri !== undefined);
+  const router = new IssuerRouter(
+    options.issuers,
+    (entry, sharedBy) => createKeySource(entry, options, sharedBy),
+    options.secret !== undefined || options.publicKeyUri !== undefined,
+  );
   const sources = router.sources;
 
   const cache = options.cache === false ? undefined : new TokenCache(options.cache.maxEntries, options);
@@ -132,9 +137,10 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     const observed: ObservedToken = {};
     let outcome: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
-      outcome = decryption !== undefined && tokenFormat(token) === 'jwe'
-        ? decryptAndVerify<C>(token, observed)
-        : verifyAccessToken<C>(token, context, observed);
+      outcome =
+        decryption !== undefined && tokenFormat(token) === 'jwe'
+          ? decryptAndVerify<C>(token, observed)
+          : verifyAccessToken<C>(token, context, observed);
     } catch (error) {
       throw rejection(error, observed);
     }
@@ -172,8 +178,8 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     }
     return answer instanceof Promise
       ? answer.catch((error: unknown) => {
-        throw rejection(error, observed);
-      })
+          throw rejection(error, observed);
+        })
       : answer;
   }
 
@@ -187,9 +193,12 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       throw rejection(error, {});
     }
     if (check === undefined) return answer;
-    return check.then(() => answer, (error: unknown) => {
-      throw rejection(error, {});
-    });
+    return check.then(
+      () => answer,
+      (error: unknown) => {
+        throw rejection(error, {});
+      },
+    );
   }
 
   // A hit still lets the key source refresh when due, so a withdrawn key's tokens are evicted even on a process
@@ -241,10 +250,13 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
     },
     confirmActive(identity: Identity<C>): Promise<void> {
       if (introspector === undefined) {
-        return Promise.reject(new AuthConfigError('authgate: requireActive() needs the introspection option on the verifier (it asks the authorization server)'));
+        return Promise.reject(
+          new AuthConfigError('authgate: requireActive() needs the introspection option on the verifier (it asks the authorization server)'),
+        );
       }
       const token = identity?.token;
-      if (typeof token !== 'string') return Promise.reject(new AuthConfigError('authgate: requireActive() needs an identity made by this verifier (it carries the token)'));
+      if (typeof token !== 'string')
+        return Promise.reject(new AuthConfigError('authgate: requireActive() needs an identity made by this verifier (it carries the token)'));
       return introspector.confirm(token).catch((error: unknown) => {
         throw rejection(error, {});
       });

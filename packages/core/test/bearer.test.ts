@@ -33,7 +33,21 @@ describe('extractBearer (RFC 6750 §2.1)', () => {
   });
 
   it('refuses malformed bearer credentials with 400 invalid_request', () => {
-    for (const value of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Bearer "abc"', 'Bearer a\tb', 'Bearer ab=c', 'Bearer abc, Bearer def', 'Bearer é', ':::', 'Bearer abc\n', 'Bearer \u00a0abc', '\ufeffBearer abc']) {
+    for (const value of [
+      'Bearer',
+      'Bearer ',
+      'Bearer a b',
+      'Bearer a,b',
+      'Bearer "abc"',
+      'Bearer a\tb',
+      'Bearer ab=c',
+      'Bearer abc, Bearer def',
+      'Bearer é',
+      ':::',
+      'Bearer abc\n',
+      'Bearer \u00a0abc',
+      '\ufeffBearer abc',
+    ]) {
       expect(reasonOf(value), value).toEqual(['malformed_request', 400, 'invalid_request']);
     }
   });

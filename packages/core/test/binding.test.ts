@@ -16,7 +16,8 @@ describe('htu normalisation (RFC 9449 §4.3, RFC 3986 §6.2)', () => {
       'https://api.example.com/orders/x/../1',
       'https://api.example.com/%6Frders/1',
       'https://api.example.com/orders/1?query=1#fragment',
-    ]) expect(normalizeHtu(spelling), spelling).toBe(canonical);
+    ])
+      expect(normalizeHtu(spelling), spelling).toBe(canonical);
   });
 
   it('keeps what differs different', () => {
@@ -28,7 +29,8 @@ describe('htu normalisation (RFC 9449 §4.3, RFC 3986 §6.2)', () => {
       'https://api.example.com/orders/1/',
       'https://api.example.com/orders%2F1',
       'https://api.example.com/Orders/1',
-    ]) expect(normalizeHtu(other), other).not.toBe(canonical);
+    ])
+      expect(normalizeHtu(other), other).not.toBe(canonical);
     expect(normalizeHtu('https://user:pw@api.example.com/orders/1')).toBeUndefined();
     expect(normalizeHtu('ftp://api.example.com/x')).toBeUndefined();
     expect(normalizeHtu('/orders/1')).toBeUndefined();
@@ -107,10 +109,16 @@ describe('the in-memory replay cache', () => {
 describe('challenges', () => {
   it('puts the error on the DPoP challenge for DPoP requests, Bearer challenge beside it', () => {
     const error = new AuthError('dpop_proof_invalid', { realm: 'api' }).withDpop({ algs: ['ES256'], bearer: true, scheme: 'dpop' });
-    expect(error.wwwAuthenticate).toBe('DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is invalid", algs="ES256", Bearer realm="api"');
+    expect(error.wwwAuthenticate).toBe(
+      'DPoP realm="api", error="invalid_dpop_proof", error_description="The DPoP proof is invalid", algs="ES256", Bearer realm="api"',
+    );
     const nonce = new AuthError('dpop_nonce_required').withDpop({ algs: ['ES256'], bearer: false, scheme: 'dpop', nonce: 'n-1' });
     expect(nonce.headers['dpop-nonce']).toBe('n-1');
-    expect(nonce.wwwAuthenticate).toBe('DPoP realm="api", error="use_dpop_nonce", error_description="Use the DPoP nonce the server provided", algs="ES256"');
-    expect(new AuthError('signature_invalid').wwwAuthenticate).toBe('Bearer realm="api", error="invalid_token", error_description="The token signature is invalid"');
+    expect(nonce.wwwAuthenticate).toBe(
+      'DPoP realm="api", error="use_dpop_nonce", error_description="Use the DPoP nonce the server provided", algs="ES256"',
+    );
+    expect(new AuthError('signature_invalid').wwwAuthenticate).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="The token signature is invalid"',
+    );
   });
 });

@@ -81,7 +81,10 @@ describe('the request authenticator with a hot token', () => {
     const token = await sign(key);
     await makeHot(verifier, token);
     const authenticate = createRequestAuthenticator(verifier);
-    const twoHeaders = { headers: { authorization: `Bearer ${token}` }, rawHeaders: ['Authorization', `Bearer ${token}`, 'authorization', 'Bearer other'] };
+    const twoHeaders = {
+      headers: { authorization: `Bearer ${token}` },
+      rawHeaders: ['Authorization', `Bearer ${token}`, 'authorization', 'Bearer other'],
+    };
     expect(await reasonOf(authenticate(twoHeaders))).toBe('multiple_credentials');
     expect(await reasonOf(authenticate({ headers: { authorization: `Bearer ${token} x` } }))).toBe('malformed_request');
     const withCookie = createRequestAuthenticator(verifier, { tokenLocations: { cookie: 'at' } });
@@ -95,7 +98,10 @@ describe('the request authenticator with a hot token', () => {
       realm: 'test',
       cached: () => thenable as unknown as Identity,
       // Another library's promise, rejecting: must come back as a native rejected promise, not as an identity.
-      verify: () => ({ then: (_: unknown, reject: (error: unknown) => void) => reject(new AuthError('signature_invalid', { realm: 'test' })) }) as unknown as Promise<Identity>,
+      verify: () =>
+        ({
+          then: (_: unknown, reject: (error: unknown) => void) => reject(new AuthError('signature_invalid', { realm: 'test' })),
+        }) as unknown as Promise<Identity>,
       async ready() {},
       health: () => ({ ok: true, issuers: [] }),
       close() {},

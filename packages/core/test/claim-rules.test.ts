@@ -6,11 +6,22 @@ let key: TestKey;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 function verifierWith(overrides: Partial<VerifierOptions>) {
-  return createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [key.publicJwk] }, cache: false, logger: quiet, ...overrides });
+  return createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: { keys: [key.publicJwk] },
+    cache: false,
+    logger: quiet,
+    ...overrides,
+  });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(AuthError);
   return error as AuthError;
 }
@@ -62,16 +73,21 @@ describe('claims: checked on every token', () => {
         org: (value) => (calls.push(value), 'yes' as unknown as boolean),
       },
     });
-    expect((await refusal(verifier.verify(await sign(key, { sub: 'user-1' }))))).toMatchObject({ reason: 'claim_mismatch' });
+    expect(await refusal(verifier.verify(await sign(key, { sub: 'user-1' })))).toMatchObject({ reason: 'claim_mismatch' });
     expect(calls).toEqual(['user-1']);
     // A truthy non-boolean is not `true`.
-    expect((await refusal(verifier.verify(await sign(key, { org: 'acme' }))))).toMatchObject({ reason: 'claim_mismatch' });
+    expect(await refusal(verifier.verify(await sign(key, { org: 'acme' })))).toMatchObject({ reason: 'claim_mismatch' });
     const passes = verifierWith({ claims: { sub: (value, payload) => value === payload.sub && value === 'user-1' } });
     await expect(passes.verify(await sign(key))).resolves.toBeDefined();
   });
 
   it('nested claims by [path, expected] entries; a dotted name is one claim, never a path', async () => {
-    const verifier = verifierWith({ claims: [[['ext', 'tier'], 'gold'], ['https://example.com/plan', 'pro']] });
+    const verifier = verifierWith({
+      claims: [
+        [['ext', 'tier'], 'gold'],
+        ['https://example.com/plan', 'pro'],
+      ],
+    });
     await expect(verifier.verify(await sign(key, { ext: { tier: 'gold' }, 'https://example.com/plan': 'pro' }))).resolves.toBeDefined();
     const wrongShape = await refusal(verifier.verify(await sign(key, { 'ext.tier': 'gold', 'https://example.com/plan': 'pro' })));
     expect(wrongShape.description).toBe('The access token claim ext.tier is missing or not accepted');
@@ -81,7 +97,12 @@ describe('claims: checked on every token', () => {
   });
 
   it('never follows __proto__ or inherited properties, and never echoes values', async () => {
-    const verifier = verifierWith({ claims: [[['__proto__', 'admin'], true], [['ext', 'constructor'], (value) => value !== undefined]] });
+    const verifier = verifierWith({
+      claims: [
+        [['__proto__', 'admin'], true],
+        [['ext', 'constructor'], (value) => value !== undefined],
+      ],
+    });
     const error = await refusal(verifier.verify(await sign(key, { ext: {} })));
     expect(error.reason).toBe('claim_mismatch');
     const secretValue = verifierWith({ claims: { tier: 'expected-secret-value' } });
@@ -113,12 +134,14 @@ describe('identity.roles and identity.clientId', () => {
     expect((await verifierWith({}).verify(await sign(key))).roles).toEqual([]);
     expect((await verifierWith({}).verify(await sign(key, { roles: ['admin', 'reader', 7] }))).roles).toEqual(['admin', 'reader']);
     const verifier = verifierWith({ rolesClaims: ['roles', ['realm_access', 'roles'], 'https://example.com/roles'] });
-    const identity = await verifier.verify(await sign(key, {
-      roles: 'a b',
-      realm_access: { roles: ['b', 'c'] },
-      'https://example.com/roles': ['d'],
-      'https://example': { com: { roles: ['not-me'] } },
-    }));
+    const identity = await verifier.verify(
+      await sign(key, {
+        roles: 'a b',
+        realm_access: { roles: ['b', 'c'] },
+        'https://example.com/roles': ['d'],
+        'https://example': { com: { roles: ['not-me'] } },
+      }),
+    );
     expect(identity.roles).toEqual(['a', 'b', 'c', 'd']);
     expect(Object.isFrozen(identity.roles)).toBe(true);
     // Wrong types are ignored, never an error, never prototype properties.

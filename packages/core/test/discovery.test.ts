@@ -4,8 +4,16 @@ import { AuthConfigError, AuthError } from '../src/errors.js';
 import { KeySourceFetchError } from '../src/net/fetch-json.js';
 import { RemoteKeySource } from '../src/keys/remote-jwks.js';
 import {
-  DEFAULT_JWKS, makeKey, manualClock, recordingEvents, recordingLogger, sendJson, settle, startTestServer,
-  type TestKey, type TestServer,
+  DEFAULT_JWKS,
+  makeKey,
+  manualClock,
+  recordingEvents,
+  recordingLogger,
+  sendJson,
+  settle,
+  startTestServer,
+  type TestKey,
+  type TestServer,
 } from './remote-helpers.js';
 
 const OIDC = '/.well-known/openid-configuration';
@@ -101,7 +109,9 @@ describe('discoverJwksUri', () => {
     metadata(OIDC, () => ({ issuer: server.origin }));
     await expect(discoverJwksUri(server.origin, LIMITS)).rejects.toThrow('discovery document has no jwks_uri string');
     metadata(OIDC, () => ({ issuer: server.origin, jwks_uri: 'http://keys.example/jwks' }));
-    await expect(discoverJwksUri(server.origin, LIMITS)).rejects.toThrow(/jwks_uri "http:\/\/keys\.example\/jwks" refused: it uses http: on a non-loopback host/);
+    await expect(discoverJwksUri(server.origin, LIMITS)).rejects.toThrow(
+      /jwks_uri "http:\/\/keys\.example\/jwks" refused: it uses http: on a non-loopback host/,
+    );
   });
 
   it('reports both attempts when neither document exists', async () => {

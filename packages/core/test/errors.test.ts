@@ -44,7 +44,15 @@ describe('AuthError', () => {
   });
 
   it('keeps every description inside the RFC 6750 error_description alphabet', () => {
-    const reasons = ['credentials_missing', 'malformed_token', 'signature_invalid', 'token_expired', 'audience_mismatch', 'insufficient_scope', 'unknown_key'] as const;
+    const reasons = [
+      'credentials_missing',
+      'malformed_token',
+      'signature_invalid',
+      'token_expired',
+      'audience_mismatch',
+      'insufficient_scope',
+      'unknown_key',
+    ] as const;
     for (const reason of reasons) expect(new AuthError(reason).description).toMatch(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/);
   });
 });

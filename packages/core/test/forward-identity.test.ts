@@ -1,12 +1,6 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  AuthConfigError,
-  createIdentityForwarder,
-  createRequestAuthenticator,
-  createVerifier,
-  type Identity,
-} from '@authgate/core';
+import { AuthConfigError, createIdentityForwarder, createRequestAuthenticator, createVerifier, type Identity } from '@authgate/core';
 import { identitySigningKey } from '../../../test/helpers/identity-key.js';
 
 function identity(claims: Record<string, unknown> = {}, overrides: Partial<Identity> = {}): Identity {
@@ -72,8 +66,31 @@ describe('forwardIdentity headers', () => {
   it('strips every spelling of every configured header (dropped ones and the assertion too), and sets its own', () => {
     const forwarder = createIdentityForwarder({ headers: { 'x-user-role': false, 'x-tenant': 'tid' } })!;
     const request = {
-      headers: { 'x-user-id': 'spoof', x_user_id: 'spoof', 'x-user_id': 'spoof', x_user_role: 'admin', 'x-tenant': 'other', 'x-authgate-identity': 'forged', accept: '*/*' } as Record<string, string | undefined>,
-      rawHeaders: ['X-User-Id', 'spoof', 'X_USER_ID', 'spoof', 'x-user_id', 'spoof', 'X_User_Role', 'admin', 'X-Tenant', 'other', 'X-Authgate-Identity', 'forged', 'Accept', '*/*'],
+      headers: {
+        'x-user-id': 'spoof',
+        x_user_id: 'spoof',
+        'x-user_id': 'spoof',
+        x_user_role: 'admin',
+        'x-tenant': 'other',
+        'x-authgate-identity': 'forged',
+        accept: '*/*',
+      } as Record<string, string | undefined>,
+      rawHeaders: [
+        'X-User-Id',
+        'spoof',
+        'X_USER_ID',
+        'spoof',
+        'x-user_id',
+        'spoof',
+        'X_User_Role',
+        'admin',
+        'X-Tenant',
+        'other',
+        'X-Authgate-Identity',
+        'forged',
+        'Accept',
+        '*/*',
+      ],
     };
     forwarder.strip(request);
     expect(request.headers).toEqual({ accept: '*/*' });

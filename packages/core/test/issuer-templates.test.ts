@@ -11,9 +11,15 @@ let tenantKey: TestKey;
 let server: TestServer;
 
 function verifierWith(overrides: Partial<VerifierOptions>) {
-  return createVerifier({ issuer: TEMPLATE, audience: AUDIENCE, algorithms: ['ES256'], jwks: { keys: [key.publicJwk] }, logger: quiet, ...overrides });
+  return createVerifier({
+    issuer: TEMPLATE,
+    audience: AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: { keys: [key.publicJwk] },
+    logger: quiet,
+    ...overrides,
+  });
 }
-
 
 beforeAll(async () => {
   key = await makeKey('ES256');
@@ -23,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('issuer templates', () => {
-  it('matches iss built from the same token\'s claim, and nothing near it', async () => {
+  it("matches iss built from the same token's claim, and nothing near it", async () => {
     const verifier = verifierWith({ cache: false });
     const identity = await verifier.verify(await sign(key, { iss: `https://login.example.com/${TENANT}/v2.0`, tid: TENANT }));
     expect(identity.issuer).toBe(`https://login.example.com/${TENANT}/v2.0`);
@@ -44,7 +50,9 @@ describe('issuer templates', () => {
     ]) {
       expect(await reason(verifier.verify(await sign(key, claims)))).toBe('issuer_not_allowed');
     }
-    expect((await verifier.verify(await sign(key, { iss: `https://login.example.com/${'x'.repeat(64)}/v2.0`, tid: 'x'.repeat(64) }))).subject).toBe('user-1');
+    expect((await verifier.verify(await sign(key, { iss: `https://login.example.com/${'x'.repeat(64)}/v2.0`, tid: 'x'.repeat(64) }))).subject).toBe(
+      'user-1',
+    );
   });
 
   it('keeps working from the token cache (the cached identity finds its key source)', async () => {
@@ -65,7 +73,10 @@ describe('issuer templates', () => {
 
 describe('several issuers, one key set', () => {
   it('a top-level jwksUri serves every issuer, fetched once', async () => {
-    server.route('/shared', serveJwks(() => ({ keys: [key.publicJwk] })));
+    server.route(
+      '/shared',
+      serveJwks(() => ({ keys: [key.publicJwk] })),
+    );
     const verifier = createVerifier({
       issuer: ['https://accounts.example.com', 'accounts.example.com'],
       audience: AUDIENCE,
@@ -82,7 +93,7 @@ describe('several issuers, one key set', () => {
     verifier.close();
   });
 
-  it('an issuer with its own keys keeps them: another issuer\'s key never verifies its tokens', async () => {
+  it("an issuer with its own keys keeps them: another issuer's key never verifies its tokens", async () => {
     const other = await makeKey('ES256');
     const verifier = createVerifier({
       issuer: ['https://a.example', { issuer: 'https://b.example', jwks: { keys: [other.publicJwk] } }],
@@ -101,16 +112,24 @@ describe('several issuers, one key set', () => {
 
 describe('a JWK with an issuer member', () => {
   it('verifies only tokens of that issuer, {tenantid} filled from tid', async () => {
-    server.route('/tenant-keys', serveJwks(() => ({ keys: [tenantKey.publicJwk] })));
+    server.route(
+      '/tenant-keys',
+      serveJwks(() => ({ keys: [tenantKey.publicJwk] })),
+    );
     const verifier = verifierWith({ jwks: undefined, jwksUri: server.url('/tenant-keys'), cache: false });
     const iss = `https://login.example.com/${TENANT}/v2.0`;
     await expect(verifier.verify(await sign(tenantKey, { iss, tid: TENANT }))).resolves.toBeDefined();
     // The template lets another tenant's iss through; a key that names tenant A's issuer still refuses it.
     const fixed = await makeKey('ES256', { issuer: `https://login.example.com/${TENANT}/v2.0` });
-    server.route('/tenant-keys', serveJwks(() => ({ keys: [tenantKey.publicJwk, fixed.publicJwk] })));
+    server.route(
+      '/tenant-keys',
+      serveJwks(() => ({ keys: [tenantKey.publicJwk, fixed.publicJwk] })),
+    );
     const otherTenant = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
     const verifier2 = verifierWith({ jwks: undefined, jwksUri: server.url('/tenant-keys'), cache: false });
-    expect(await reason(verifier2.verify(await sign(fixed, { iss: `https://login.example.com/${otherTenant}/v2.0`, tid: otherTenant })))).toBe('issuer_not_allowed');
+    expect(await reason(verifier2.verify(await sign(fixed, { iss: `https://login.example.com/${otherTenant}/v2.0`, tid: otherTenant })))).toBe(
+      'issuer_not_allowed',
+    );
     await expect(verifier2.verify(await sign(fixed, { iss, tid: TENANT }))).resolves.toBeDefined();
     verifier.close();
     verifier2.close();
@@ -125,7 +144,9 @@ describe('a JWK with an issuer member', () => {
       logger: quiet,
       cache: false,
     });
-    expect(await reason(verifier.verify(await sign(tenantKey, { iss: 'https://login.example.com/common/v2.0', tid: TENANT })))).toBe('issuer_not_allowed');
+    expect(await reason(verifier.verify(await sign(tenantKey, { iss: 'https://login.example.com/common/v2.0', tid: TENANT })))).toBe(
+      'issuer_not_allowed',
+    );
     expect(await reason(verifier.verify(await sign(tenantKey, { iss: 'https://login.example.com/common/v2.0' })))).toBe('issuer_not_allowed');
     // tid "common" fills {tenantid} to exactly the configured issuer: accepted, the key's rule holds.
     await expect(verifier.verify(await sign(tenantKey, { iss: 'https://login.example.com/common/v2.0', tid: 'common' }))).resolves.toBeDefined();

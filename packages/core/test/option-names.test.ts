@@ -23,8 +23,14 @@ describe('misspelled options fail start-up with a suggestion, in every options o
     [{ ...base, jwksOptions: { timout: 3 } }, 'unknown option jwksOptions.timout: did you mean jwksOptions.timeout?'],
     [{ ...base, jwksOptions: { maxStail: 3 } }, 'unknown option jwksOptions.maxStail: did you mean jwksOptions.maxStale?'],
     [{ ...base, cache: { maxEntires: 5 } }, 'unknown option cache.maxEntires: did you mean cache.maxEntries?'],
-    [{ ...base, jwks: undefined, issuer: [{ issuer: 'https://a/', jwksUrl: 'https://a/jwks' }] }, 'unknown option issuer[0].jwksUrl: did you mean issuer[0].jwksUri?'],
-    [{ ...base, jwks: undefined, issuer: { issuer: 'https://a/', jwks, jwksUrl: 'x' } }, 'unknown option issuer.jwksUrl: did you mean issuer.jwksUri?'],
+    [
+      { ...base, jwks: undefined, issuer: [{ issuer: 'https://a/', jwksUrl: 'https://a/jwks' }] },
+      'unknown option issuer[0].jwksUrl: did you mean issuer[0].jwksUri?',
+    ],
+    [
+      { ...base, jwks: undefined, issuer: { issuer: 'https://a/', jwks, jwksUrl: 'x' } },
+      'unknown option issuer.jwksUrl: did you mean issuer.jwksUri?',
+    ],
   ])('%#: %s', (options, message) => {
     expect(configError(options)).toBe(`authgate: ${message}`);
   });

@@ -27,7 +27,11 @@ describe('publicKeyUri: one PEM public key per kid', () => {
   afterAll(async () => server?.close());
 
   const options = (extra: Partial<VerifierOptions> = {}): VerifierOptions => ({
-    issuer: null, audience: null, algorithms: ['ES256'], publicKeyUri: server.url('/keys/{kid}'), ...extra,
+    issuer: null,
+    audience: null,
+    algorithms: ['ES256'],
+    publicKeyUri: server.url('/keys/{kid}'),
+    ...extra,
   });
 
   it('fetches a kid once and then verifies from memory; ready() fetches nothing', async () => {

@@ -122,7 +122,13 @@ describe('freshnessFromHeaders', () => {
 describe('URL policy', () => {
   it('allows https anywhere and http on loopback only', () => {
     expect(assertFetchableUrl('https://idp.example/jwks', false).href).toBe('https://idp.example/jwks');
-    for (const url of ['http://127.0.0.1:8080/jwks', 'http://127.9.9.9/jwks', 'http://localhost:3000/jwks', 'http://[::1]:3000/jwks', 'http://[::ffff:127.0.0.1]/jwks']) {
+    for (const url of [
+      'http://127.0.0.1:8080/jwks',
+      'http://127.9.9.9/jwks',
+      'http://localhost:3000/jwks',
+      'http://[::1]:3000/jwks',
+      'http://[::ffff:127.0.0.1]/jwks',
+    ]) {
       expect(() => assertFetchableUrl(url, false)).not.toThrow();
     }
     expect(() => assertFetchableUrl('http://idp.example/jwks', true)).not.toThrow();
@@ -130,7 +136,9 @@ describe('URL policy', () => {
 
   it('refuses everything else with a message that says what to fix', () => {
     expect(() => assertFetchableUrl('http://idp.example/jwks', false)).toThrow(AuthConfigError);
-    expect(() => assertFetchableUrl('http://idp.example/jwks', false)).toThrow(/jwksUri "http:\/\/idp\.example\/jwks" uses http: on a non-loopback host; use https:/);
+    expect(() => assertFetchableUrl('http://idp.example/jwks', false)).toThrow(
+      /jwksUri "http:\/\/idp\.example\/jwks" uses http: on a non-loopback host; use https:/,
+    );
     expect(() => assertFetchableUrl('http://128.0.0.1/jwks', false)).toThrow(/non-loopback/);
     expect(() => assertFetchableUrl('http://localhost.evil.example/jwks', false)).toThrow(/non-loopback/);
     expect(() => assertFetchableUrl('ftp://idp.example/jwks', false)).toThrow(/scheme ftp:/);

@@ -105,8 +105,7 @@ export async function makeKey(kid: string, alg: 'ES256' | 'RS256' = 'ES256'): Pr
   return {
     kid,
     jwk,
-    sign: (claims = {}) =>
-      new SignJWT(claims).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime('5m').sign(privateKey),
+    sign: (claims = {}) => new SignJWT(claims).setProtectedHeader({ alg, kid }).setIssuedAt().setExpirationTime('5m').sign(privateKey),
   };
 }
 

@@ -5,8 +5,21 @@ import { AuthConfigError, AuthError } from '../src/errors.js';
 import type { JwksOptions } from '../src/options.js';
 import { RemoteKeySource, type RemoteKeySourceOptions } from '../src/keys/remote-jwks.js';
 import {
-  DEFAULT_JWKS, makeKey, manualClock, recordingEvents, recordingLogger, refusedUrl, sendJson, serveJwks, settle,
-  sleep, startTestServer, until, type Handler, type TestKey, type TestServer,
+  DEFAULT_JWKS,
+  makeKey,
+  manualClock,
+  recordingEvents,
+  recordingLogger,
+  refusedUrl,
+  sendJson,
+  serveJwks,
+  settle,
+  sleep,
+  startTestServer,
+  until,
+  type Handler,
+  type TestKey,
+  type TestServer,
 } from './remote-helpers.js';
 
 const ISSUER = 'https://issuer.example';
@@ -27,7 +40,13 @@ beforeEach(async () => {
   server = await startTestServer();
   published = [keyA];
   cacheHeaders = {};
-  server.route('/jwks', serveJwks(() => ({ keys: published.map((key) => key.jwk) }), () => cacheHeaders));
+  server.route(
+    '/jwks',
+    serveJwks(
+      () => ({ keys: published.map((key) => key.jwk) }),
+      () => cacheHeaders,
+    ),
+  );
 });
 afterEach(async () => {
   for (const source of open.splice(0)) source.close();
@@ -78,10 +97,19 @@ const FAULTS: Array<{ name: string; handler?: Handler; down?: true; jwks?: Parti
   { name: '500', handler: (_req, res) => res.writeHead(500).end(BODY_MARKER), error: /HTTP 500/ },
   { name: 'HTML', handler: (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<p>${BODY_MARKER}</p>`), error: /not JSON/ },
   { name: 'truncated JSON', handler: (_req, res) => res.writeHead(200).end(`{"keys":[{"kty":"EC","x":"${BODY_MARKER}`), error: /not JSON/ },
-  { name: 'oversized', handler: (_req, res) => sendJson(res, { keys: [keyA.jwk], pad: 'x'.repeat(8000) }), jwks: { maxResponseBytes: 4096 }, error: /larger than 4096 bytes/ },
+  {
+    name: 'oversized',
+    handler: (_req, res) => sendJson(res, { keys: [keyA.jwk], pad: 'x'.repeat(8000) }),
+    jwks: { maxResponseBytes: 4096 },
+    error: /larger than 4096 bytes/,
+  },
   { name: 'hung', handler: () => {}, jwks: { timeout: 0.4 }, error: /timed out after 0.4 s/ },
   { name: 'empty set', handler: (_req, res) => sendJson(res, { keys: [] }), error: /no usable signature key \(0 refused\)/ },
-  { name: 'only unusable keys', handler: (_req, res) => sendJson(res, { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }] }), error: /no usable signature key \(1 refused\)/ },
+  {
+    name: 'only unusable keys',
+    handler: (_req, res) => sendJson(res, { keys: [{ kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }] }),
+    error: /no usable signature key \(1 refused\)/,
+  },
   { name: 'not a JWK Set', handler: (_req, res) => sendJson(res, { issuer: ISSUER }), error: /not a JWK Set/ },
 ];
 
@@ -121,7 +149,13 @@ describe('RemoteKeySource: single flight and cold start', () => {
   });
 
   it('maps a key WebCrypto refuses at import (EC point off the curve) to unknown_key, not a raw DOMException', async () => {
-    const offCurve = { kty: 'EC', crv: 'P-256', kid: 'bad-point', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 2).toString('base64url') };
+    const offCurve = {
+      kty: 'EC',
+      crv: 'P-256',
+      kid: 'bad-point',
+      x: Buffer.alloc(32, 1).toString('base64url'),
+      y: Buffer.alloc(32, 2).toString('base64url'),
+    };
     server.route('/jwks', (_req, res) => sendJson(res, { keys: [offCurve, keyA.jwk] }));
     const { source } = remote();
     expect(await rejection(source.getKey('bad-point', 'ES256'))).toMatchObject({ reason: 'unknown_key', status: 401 });
@@ -397,7 +431,10 @@ describe('RemoteKeySource: outages', () => {
     expect(source.health()).toMatchObject({ ok: false });
 
     published = [keyA];
-    server.route('/jwks', serveJwks(() => ({ keys: published.map((key) => key.jwk) })));
+    server.route(
+      '/jwks',
+      serveJwks(() => ({ keys: published.map((key) => key.jwk) })),
+    );
     clock.advance(61); // past the longest backoff
     expect((await source.getKey('key-a', 'ES256')).kid).toBe('key-a');
     expect(events.at(-1)).toMatchObject({ type: 'jwks_refreshed', trigger: 'retry' });
@@ -428,19 +465,37 @@ describe('RemoteKeySource: outages', () => {
 describe('RemoteKeySource: configuration, visibility, close', () => {
   it('refuses a non-https JWKS URL outside loopback at construction', () => {
     const make = (jwksUri: string, allowInsecureHttp = false) =>
-      new RemoteKeySource({ issuer: ISSUER, jwksUri, jwks: DEFAULT_JWKS, allowInsecureHttp, logger: recordingLogger(), onEvent: () => {}, realm: 'api' });
+      new RemoteKeySource({
+        issuer: ISSUER,
+        jwksUri,
+        jwks: DEFAULT_JWKS,
+        allowInsecureHttp,
+        logger: recordingLogger(),
+        onEvent: () => {},
+        realm: 'api',
+      });
     expect(() => make('http://idp.example/jwks')).toThrow(AuthConfigError);
     expect(() => make('http://idp.example/jwks')).toThrow(/use https:/);
     expect(() => make('http://idp.example/jwks', true)).not.toThrow();
     expect(() => make('https://idp.example/jwks')).not.toThrow();
     expect(() => make('http://localhost:4000/jwks')).not.toThrow();
     expect(
-      () => new RemoteKeySource({ issuer: ISSUER, jwks: DEFAULT_JWKS, allowInsecureHttp: false, logger: recordingLogger(), onEvent: () => {}, realm: 'api' }),
+      () =>
+        new RemoteKeySource({
+          issuer: ISSUER,
+          jwks: DEFAULT_JWKS,
+          allowInsecureHttp: false,
+          logger: recordingLogger(),
+          onEvent: () => {},
+          realm: 'api',
+        }),
     ).toThrow(/exactly one of jwksUri and discoverFrom/);
   });
 
   it('reports health, logs refreshes at info and refused keys (kid and why) at warn, once', async () => {
-    server.route('/jwks', (_req, res) => sendJson(res, { keys: [keyA.jwk, { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }, { ...keyB.jwk, use: 'enc' }] }));
+    server.route('/jwks', (_req, res) =>
+      sendJson(res, { keys: [keyA.jwk, { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }, { ...keyB.jwk, use: 'enc' }] }),
+    );
     const clock = manualClock();
     const { source, logger, quiet } = remote({ now: clock.now });
     expect(source.health()).toMatchObject({ issuer: ISSUER, kind: 'remote', uri: server.url('/jwks'), keys: 0, ok: false, stale: false });
@@ -477,6 +532,8 @@ describe('RemoteKeySource: configuration, visibility, close', () => {
   it('ready() names the URL and the reason when nothing listens', async () => {
     const uri = await refusedUrl();
     const { source } = remote({ uri });
-    await expect(source.ready()).rejects.toThrow(`authgate: cannot load the signing keys of issuer "${ISSUER}" from ${uri}: connection failed (ECONNREFUSED)`);
+    await expect(source.ready()).rejects.toThrow(
+      `authgate: cannot load the signing keys of issuer "${ISSUER}" from ${uri}: connection failed (ECONNREFUSED)`,
+    );
   });
 });

@@ -38,7 +38,9 @@ describe('StaticKeySource', () => {
 
   it('refuses, at construction, something that is not a JWK Set', () => {
     expect(() => new StaticKeySource({ keys: 'x' }, options)).toThrow(AuthConfigError);
-    expect(() => new StaticKeySource([keyA.jwk], options)).toThrow('jwks for issuer "https://issuer.example" is not a JWK Set: expected an object with a "keys" array');
+    expect(() => new StaticKeySource([keyA.jwk], options)).toThrow(
+      'jwks for issuer "https://issuer.example" is not a JWK Set: expected an object with a "keys" array',
+    );
   });
 
   it('refuses a set without usable keys and says why each key was refused', () => {
@@ -55,7 +57,11 @@ describe('StaticKeySource', () => {
     const source = new StaticKeySource({ keys: [weakRsa(), keyA.jwk] }, { ...options, logger });
     expect((await source.getKey('static-a', 'ES256')).kid).toBe('static-a');
     expect(logger.entries).toEqual([
-      { level: 'warn', obj: { issuer: 'https://issuer.example', kid: 'weak', why: 'RSA modulus is 1024 bits; at least 2048 required' }, msg: 'authgate: ignoring a key of the configured JWK Set' },
+      {
+        level: 'warn',
+        obj: { issuer: 'https://issuer.example', kid: 'weak', why: 'RSA modulus is 1024 bits; at least 2048 required' },
+        msg: 'authgate: ignoring a key of the configured JWK Set',
+      },
     ]);
   });
 });

@@ -64,7 +64,10 @@ describe('authErrorResponse', () => {
   it('maps an AuthError to status, challenge and body', () => {
     expect(authErrorResponse(new AuthError('token_expired', { realm: 'r' }))).toEqual({
       status: 401,
-      headers: { 'cache-control': 'no-store', 'www-authenticate': 'Bearer realm="r", error="invalid_token", error_description="The access token expired"' },
+      headers: {
+        'cache-control': 'no-store',
+        'www-authenticate': 'Bearer realm="r", error="invalid_token", error_description="The access token expired"',
+      },
       body: { error: 'invalid_token', error_description: 'The access token expired' },
     });
     const outage = authErrorResponse(new AuthError('key_source_unavailable'));

@@ -18,7 +18,6 @@ async function hsToken(secret: string | Uint8Array, claims: Record<string, unkno
   return new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'svc-a', iat: now, exp: now + 300, ...claims }).setProtectedHeader({ alg }).sign(key);
 }
 
-
 beforeAll(async () => {
   rsaKey = await makeKey('RS256');
 });
@@ -43,7 +42,9 @@ describe('HS256/384/512 with a shared secret', () => {
     expect(await reason(verifier.verify(`${header}.${payload}.${mac.slice(0, 40)}`))).toBe('signature_invalid');
     expect(await reason(verifier.verify(`${header}.${payload}.`))).toBe('signature_invalid');
     // A different payload under the old MAC.
-    expect(await reason(verifier.verify(`${header}.${b64({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: 4102444800 })}.${mac}`))).toBe('signature_invalid');
+    expect(await reason(verifier.verify(`${header}.${b64({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: 4102444800 })}.${mac}`))).toBe(
+      'signature_invalid',
+    );
   });
 
   it('an RS256 token (or an HS384 one) on an HS256 verifier is refused by algorithm, before any key', async () => {
@@ -51,7 +52,13 @@ describe('HS256/384/512 with a shared secret', () => {
     expect(await reason(verifier.verify(await sign(rsaKey)))).toBe('algorithm_not_allowed');
     expect(await reason(verifier.verify(await hsToken(randomBytes(48), {}, 'HS384')))).toBe('algorithm_not_allowed');
     // An HS256 token MACed with the bytes of a public key is refused on a key-set verifier (algorithm confusion).
-    const rsaVerifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwks: { keys: [rsaKey.publicJwk] }, logger: quiet });
+    const rsaVerifier = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['RS256'],
+      jwks: { keys: [rsaKey.publicJwk] },
+      logger: quiet,
+    });
     const pem = Buffer.from(JSON.stringify(rsaKey.publicJwk));
     expect(await reason(rsaVerifier.verify(await hsToken(pem, {}, 'HS256')))).toBe('algorithm_not_allowed');
   });

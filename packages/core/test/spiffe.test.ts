@@ -38,7 +38,10 @@ async function svid(claims: Record<string, unknown>, key: BundleKey = svidKey, a
 }
 
 async function refused(token: string, using: Verifier = verifier): Promise<AuthError> {
-  const error = await using.verify(token).then(() => undefined, (failure: unknown) => failure);
+  const error = await using.verify(token).then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
   expect(error).toBeInstanceOf(AuthError);
   expect((error as AuthError).status).toBe(401);
   expect((error as AuthError).code).toBe('invalid_token');
@@ -53,7 +56,11 @@ beforeAll(async () => {
     bundleKey('plain-1', undefined),
   ]);
   bundle = { keys: [svidKey.jwk, svidRsaKey.jwk, x509Key.jwk, plainKey.jwk], spiffe_sequence: 7, spiffe_refresh_hint: 300 };
-  verifier = createVerifier({ ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle }), cache: false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+  verifier = createVerifier({
+    ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle }),
+    cache: false,
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+  });
   server = await startTestServer();
   server.route('/bundle', (_req, res) => sendJson(res, bundle));
 });
@@ -104,7 +111,10 @@ describe('providers.spiffe: JWT-SVIDs from a trust bundle', () => {
   });
 
   it('reads the bundle from its endpoint (jwksUri) with the same rules', async () => {
-    const remote = createVerifier({ ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, jwksUri: server.url('/bundle') }), logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const remote = createVerifier({
+      ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, jwksUri: server.url('/bundle') }),
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
     expect((await remote.verify(await svid({}))).workload).toBe('spiffe://example.org/ns/prod/sa/checkout');
     expect((await refused(await svid({}, x509Key), remote)).reason).toBe('unknown_key');
     expect((await refused(await svid({ sub: 'spiffe://example.org.evil.com/x' }), remote)).reason).toBe('claim_invalid');
@@ -116,6 +126,8 @@ describe('providers.spiffe: JWT-SVIDs from a trust bundle', () => {
     expect(() => providers.spiffe({ trustDomain: 'Example.org', audience: AUDIENCE, bundle })).toThrow(AuthConfigError);
     expect(() => providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: null as never, bundle })).toThrow(/audience is required/);
     expect(() => providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE })).toThrow(/exactly one/);
-    expect(() => createVerifier({ ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle: { keys: [x509Key.jwk] } }) })).toThrow(/no usable signature key/);
+    expect(() => createVerifier({ ...providers.spiffe({ trustDomain: TRUST_DOMAIN, audience: AUDIENCE, bundle: { keys: [x509Key.jwk] } }) })).toThrow(
+      /no usable signature key/,
+    );
   });
 });

@@ -1,6 +1,16 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthConfigError, AuthStartupError, createVerifier, decodeUnverified, AuthError, type VerifierOptions } from '@authgate/core';
-import { makeKey, recordingLogger, refusedUrl, sendJson, serveJwks, sleep, startTestServer, type TestKey, type TestServer } from './remote-helpers.js';
+import {
+  makeKey,
+  recordingLogger,
+  refusedUrl,
+  sendJson,
+  serveJwks,
+  sleep,
+  startTestServer,
+  type TestKey,
+  type TestServer,
+} from './remote-helpers.js';
 
 const AUDIENCE = 'orders-api';
 let key: TestKey;
@@ -12,7 +22,10 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   server = await startTestServer();
-  server.route('/jwks', serveJwks(() => ({ keys: [key.jwk] })));
+  server.route(
+    '/jwks',
+    serveJwks(() => ({ keys: [key.jwk] })),
+  );
 });
 afterEach(async () => {
   for (const close of closers.splice(0)) close();
@@ -30,10 +43,12 @@ function token(claims: Record<string, unknown> = {}): Promise<string> {
 }
 
 async function startupError(options: Partial<VerifierOptions>): Promise<AuthStartupError> {
-  const error = await verifierFor({ ...options, logger: false }).ready().then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
+  const error = await verifierFor({ ...options, logger: false })
+    .ready()
+    .then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
   expect(error).toBeInstanceOf(AuthStartupError);
   expect(error).toBeInstanceOf(AuthConfigError); // start-up code that catches config errors needs no change
   return error as AuthStartupError;
@@ -43,7 +58,9 @@ describe('ready() says why start-up failed, with a reason and a hint', () => {
   it('refused: nothing listens there', async () => {
     const error = await startupError({ jwksUri: await refusedUrl() });
     expect(error.reason).toBe('refused');
-    expect(error.message).toMatch(/^authgate: cannot load the signing keys of issuer ".*" from http:\/\/127\.0\.0\.1:\d+\/jwks: connection failed \(ECONNREFUSED\) \[refused\]\. Hint: /);
+    expect(error.message).toMatch(
+      /^authgate: cannot load the signing keys of issuer ".*" from http:\/\/127\.0\.0\.1:\d+\/jwks: connection failed \(ECONNREFUSED\) \[refused\]\. Hint: /,
+    );
     expect(error.hint).toMatch(/port/);
   });
 
@@ -116,7 +133,10 @@ describe('an outage is logged once per state change, not per request', () => {
     closers.push(() => verifier.close());
     const good = await token();
     for (let i = 0; i < 30; i += 1) {
-      const error = await verifier.verify(good).then(() => undefined, (failure: unknown) => failure);
+      const error = await verifier.verify(good).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
       expect((error as AuthError).reason).toBe('key_source_unavailable');
     }
     const warnings = logger.entries.filter((entry) => entry.level === 'warn');
@@ -156,4 +176,3 @@ describe('decodeUnverified', () => {
     expect(() => decodeUnverified('a.b.c.d.e')).toThrow(/Encrypted/);
   });
 });
-

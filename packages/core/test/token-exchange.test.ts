@@ -21,8 +21,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const ok = (extra: Record<string, unknown> = {}) => (res: import('node:http').ServerResponse): void =>
-  sendJson(res, { access_token: `downstream-${received.length}`, token_type: 'Bearer', issued_token_type: TOKEN_TYPE.accessToken, expires_in: 300, ...extra });
+const ok =
+  (extra: Record<string, unknown> = {}) =>
+  (res: import('node:http').ServerResponse): void =>
+    sendJson(res, {
+      access_token: `downstream-${received.length}`,
+      token_type: 'Bearer',
+      issued_token_type: TOKEN_TYPE.accessToken,
+      expires_in: 300,
+      ...extra,
+    });
 
 function client(extra: Record<string, unknown> = {}) {
   return createTokenExchange({ tokenEndpoint: server.url('/token'), clientId: 'svc-a', clientSecret: 'svc-a-secret-123', ...extra });
@@ -32,7 +40,13 @@ describe('createTokenExchange: the request and the answer', () => {
   it('sends RFC 8693 with every parameter, authenticated with client_secret_basic', async () => {
     answer = ok();
     received.length = 0;
-    await client().exchange('user-token', { audience: ['b', 'c'], resource: 'https://b.example/', scope: ['x', 'y', 'x'], actorToken: 'actor-token', requestedTokenType: TOKEN_TYPE.jwt });
+    await client().exchange('user-token', {
+      audience: ['b', 'c'],
+      resource: 'https://b.example/',
+      scope: ['x', 'y', 'x'],
+      actorToken: 'actor-token',
+      requestedTokenType: TOKEN_TYPE.jwt,
+    });
     const { form, authorization } = received[0]!;
     expect(Object.fromEntries([...new Set(form.keys())].map((key) => [key, form.getAll(key)]))).toEqual({
       grant_type: ['urn:ietf:params:oauth:grant-type:token-exchange'],
@@ -49,7 +63,8 @@ describe('createTokenExchange: the request and the answer', () => {
   });
 
   it("Entra's on-behalf-of mode: jwt-bearer grant, the token as assertion, requested_token_use, scope; client_secret_post", async () => {
-    answer = (res) => sendJson(res, { token_type: 'Bearer', scope: 'api://b/orders.read', expires_in: '3599', ext_expires_in: 3599, access_token: 'obo-token' });
+    answer = (res) =>
+      sendJson(res, { token_type: 'Bearer', scope: 'api://b/orders.read', expires_in: '3599', ext_expires_in: 3599, access_token: 'obo-token' });
     received.length = 0;
     const obo = client({ mode: 'on-behalf-of', clientAuth: 'client_secret_post' });
     const token = await obo.exchange('user-token', { scope: 'api://b/.default' });
@@ -61,7 +76,13 @@ describe('createTokenExchange: the request and the answer', () => {
       client_id: 'svc-a',
       client_secret: 'svc-a-secret-123',
     });
-    expect(token).toEqual({ accessToken: 'obo-token', tokenType: 'Bearer', issuedTokenType: TOKEN_TYPE.accessToken, expiresIn: 3599, scope: 'api://b/orders.read' });
+    expect(token).toEqual({
+      accessToken: 'obo-token',
+      tokenType: 'Bearer',
+      issuedTokenType: TOKEN_TYPE.accessToken,
+      expiresIn: 3599,
+      scope: 'api://b/orders.read',
+    });
     await expect(obo.exchange('user-token', { audience: 'b', scope: 'x' })).rejects.toThrow(AuthConfigError);
     await expect(obo.exchange('user-token', {})).rejects.toThrow(/needs scope/);
   });
@@ -105,7 +126,9 @@ describe('createTokenExchange: the request and the answer', () => {
     ];
     for (const [handler, status] of cases) {
       answer = handler;
-      const error = await client({ cache: false }).exchange('t1', { audience: 'b' }).catch((failure: unknown) => failure);
+      const error = await client({ cache: false })
+        .exchange('t1', { audience: 'b' })
+        .catch((failure: unknown) => failure);
       expect(error).toBeInstanceOf(TokenExchangeError);
       expect([(error as TokenExchangeError).code, (error as TokenExchangeError).status]).toEqual(['invalid_response', status]);
     }
@@ -118,7 +141,9 @@ describe('createTokenExchange: the request and the answer', () => {
 
   it('validates options and calls', async () => {
     expect(() => createTokenExchange({ clientId: 'a', clientSecret: 'b' })).toThrow(/issuer .* or tokenEndpoint/);
-    expect(() => createTokenExchange({ tokenEndpoint: 'http://idp.example.com/token', clientId: 'a', clientSecret: 'b' })).toThrow(/tokenExchange.tokenEndpoint/);
+    expect(() => createTokenExchange({ tokenEndpoint: 'http://idp.example.com/token', clientId: 'a', clientSecret: 'b' })).toThrow(
+      /tokenExchange.tokenEndpoint/,
+    );
     expect(() => createTokenExchange({ tokenEndpoint: server.url('/token'), clientId: 'a' })).toThrow(/tokenExchange.clientSecret/);
     expect(() => client({ mode: 'impersonate' })).toThrow(/tokenExchange.mode/);
     await expect(client().exchange('', { audience: 'b' })).rejects.toThrow(AuthConfigError);

@@ -21,7 +21,10 @@ async function setUp(): Promise<{ keys: { current: TestKey[] }; token: string }>
   const first = await makeKey('first');
   const keys = { current: [first] };
   server = await startTestServer();
-  server.route('/jwks', serveJwks(() => ({ keys: keys.current.map((key) => key.jwk) })));
+  server.route(
+    '/jwks',
+    serveJwks(() => ({ keys: keys.current.map((key) => key.jwk) })),
+  );
   verifier = createVerifier({
     issuer: ISSUER,
     audience: 'api',

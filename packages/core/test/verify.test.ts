@@ -89,7 +89,11 @@ describe('verify: algorithms come from configuration, never from the token', () 
     const rsa = keys.RS256 as TestKey;
     const header = b64({ alg: 'HS256', kid: rsa.kid, typ: 'at+jwt' });
     const payload = b64({ iss: ISSUER, aud: AUDIENCE, sub: 'attacker', exp: Math.floor(Date.now() / 1000) + 60 });
-    const secrets = [JSON.stringify(rsa.publicJwk), rsa.publicJwk.n as string, Buffer.from(rsa.publicJwk.n as string, 'base64url').toString('latin1')];
+    const secrets = [
+      JSON.stringify(rsa.publicJwk),
+      rsa.publicJwk.n as string,
+      Buffer.from(rsa.publicJwk.n as string, 'base64url').toString('latin1'),
+    ];
     for (const secret of secrets) {
       const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
       await expectReason(`${header}.${payload}.${signature}`, 'algorithm_not_allowed');
@@ -110,7 +114,11 @@ describe('verify: algorithms come from configuration, never from the token', () 
     const relabelled = tamper(token, 'header', (header) => ({ ...header, alg: 'RS256' }));
     await expectReason(relabelled, 'key_algorithm_mismatch', bare);
     // ES384 header on a P-256 key: wrong curve.
-    await expectReason(tamper(token, 'header', (header) => ({ ...header, alg: 'ES384' })), 'key_algorithm_mismatch', bare);
+    await expectReason(
+      tamper(token, 'header', (header) => ({ ...header, alg: 'ES384' })),
+      'key_algorithm_mismatch',
+      bare,
+    );
   });
 
   it("binds alg to the JWK's own alg: a PS256 token on a key published for RS256 is refused", async () => {
@@ -158,16 +166,34 @@ describe('verify: structure', () => {
     const key = keys.ES256 as TestKey;
     // jose refuses to sign these headers, so they are written in after signing: the header check must refuse them
     // before any signature work.
-    await expectReason(tamper(await sign(key), 'header', (header) => ({ ...header, crit: ['exp'], exp: 1 })), 'unsupported_header');
-    await expectReason(tamper(await sign(key), 'header', (header) => ({ ...header, crit: ['unknown-ext'], 'unknown-ext': true })), 'unsupported_header');
-    await expectReason(tamper(await sign(key), 'header', (header) => ({ ...header, b64: false })), 'unsupported_header');
-    await expectReason(tamper(await sign(key), 'header', (header) => ({ ...header, enc: 'A256GCM' })), 'unsupported_header');
+    await expectReason(
+      tamper(await sign(key), 'header', (header) => ({ ...header, crit: ['exp'], exp: 1 })),
+      'unsupported_header',
+    );
+    await expectReason(
+      tamper(await sign(key), 'header', (header) => ({ ...header, crit: ['unknown-ext'], 'unknown-ext': true })),
+      'unsupported_header',
+    );
+    await expectReason(
+      tamper(await sign(key), 'header', (header) => ({ ...header, b64: false })),
+      'unsupported_header',
+    );
+    await expectReason(
+      tamper(await sign(key), 'header', (header) => ({ ...header, enc: 'A256GCM' })),
+      'unsupported_header',
+    );
   });
 
   it('refuses a non-string kid or alg', async () => {
     const token = await sign(keys.ES256 as TestKey);
-    await expectReason(tamper(token, 'header', (header) => ({ ...header, kid: 42 })), 'malformed_token');
-    await expectReason(tamper(token, 'header', (header) => ({ ...header, alg: ['ES256'] })), 'malformed_token');
+    await expectReason(
+      tamper(token, 'header', (header) => ({ ...header, kid: 42 })),
+      'malformed_token',
+    );
+    await expectReason(
+      tamper(token, 'header', (header) => ({ ...header, alg: ['ES256'] })),
+      'malformed_token',
+    );
   });
 });
 
@@ -175,8 +201,14 @@ describe('verify: signatures', () => {
   it('refuses tampered payloads, tampered headers and swapped signatures', async () => {
     const key = keys.RS256 as TestKey;
     const token = await sign(key, { scope: 'read' });
-    await expectReason(tamper(token, 'payload', (payload) => ({ ...payload, scope: 'admin' })), 'signature_invalid');
-    await expectReason(tamper(token, 'header', (header) => ({ ...header, typ: 'JWT' })), 'signature_invalid');
+    await expectReason(
+      tamper(token, 'payload', (payload) => ({ ...payload, scope: 'admin' })),
+      'signature_invalid',
+    );
+    await expectReason(
+      tamper(token, 'header', (header) => ({ ...header, typ: 'JWT' })),
+      'signature_invalid',
+    );
     const other = await sign(key, { sub: 'someone-else' });
     await expectReason(`${token.split('.').slice(0, 2).join('.')}.${other.split('.')[2]}`, 'signature_invalid');
   });
@@ -221,7 +253,13 @@ describe('verify: claims', () => {
 
   it('compares iss exactly: no prefix, trailing slash or case games', async () => {
     const key = keys.ES256 as TestKey;
-    for (const iss of ['https://idp.example.com', 'https://idp.example.com/x', 'HTTPS://IDP.EXAMPLE.COM/', 'https://idp.example.com.evil/', ' https://idp.example.com/']) {
+    for (const iss of [
+      'https://idp.example.com',
+      'https://idp.example.com/x',
+      'HTTPS://IDP.EXAMPLE.COM/',
+      'https://idp.example.com.evil/',
+      ' https://idp.example.com/',
+    ]) {
       await expectReason(await sign(key, { iss }), 'issuer_not_allowed');
     }
     await expectReason(await sign(key, { iss: undefined }), 'claim_missing');
@@ -310,7 +348,8 @@ describe('verify: keys', () => {
       .setProtectedHeader({ alg: 'RS256', kid: 'weak' })
       .sign(privateKey)
       .catch(() => undefined);
-    if (weakToken !== undefined) await expectReason(weakToken, 'unknown_key', verifierWith({ jwks: { keys: [weak, (keys.RS256 as TestKey).publicJwk] } }));
+    if (weakToken !== undefined)
+      await expectReason(weakToken, 'unknown_key', verifierWith({ jwks: { keys: [weak, (keys.RS256 as TestKey).publicJwk] } }));
   });
 
   it('refuses RSA keys with exponent 1 and symmetric keys in the set', () => {
@@ -355,7 +394,11 @@ describe('verify: the token cache', () => {
     const token = await sign(key, { scope: 'read' });
     await cached.verify(token);
     await cached.verify(token);
-    await expectReason(tamper(token, 'payload', (payload) => ({ ...payload, scope: 'admin' })), 'signature_invalid', cached);
+    await expectReason(
+      tamper(token, 'payload', (payload) => ({ ...payload, scope: 'admin' })),
+      'signature_invalid',
+      cached,
+    );
   });
 });
 
@@ -369,7 +412,11 @@ describe('verify: an application hook that throws', () => {
       },
     });
     const key = keys.ES256 as TestKey;
-    await expectReason(tamper(await sign(key), 'payload', (payload) => ({ ...payload, sub: 'someone-else' })), 'signature_invalid', throwing);
+    await expectReason(
+      tamper(await sign(key), 'payload', (payload) => ({ ...payload, sub: 'someone-else' })),
+      'signature_invalid',
+      throwing,
+    );
     expect(calls).toBe(1);
     await expect(throwing.verify(await sign(key))).resolves.toMatchObject({ subject: expect.any(String) });
   });
@@ -384,7 +431,11 @@ describe('verify: signatures on the thread pool (verifyInThreadPool)', () => {
       const [onPool, onThread] = await Promise.all([pooled.verify(token), verifier.verify(token)]);
       expect(onPool).toMatchObject({ subject: `pool-${alg}`, alg });
       expect(onPool.claims).toEqual(onThread.claims);
-      await expectReason(tamper(token, 'payload', (payload) => ({ ...payload, sub: 'mallory' })), 'signature_invalid', pooled);
+      await expectReason(
+        tamper(token, 'payload', (payload) => ({ ...payload, sub: 'mallory' })),
+        'signature_invalid',
+        pooled,
+      );
       await expectReason(await sign(key, { exp: Math.floor(Date.now() / 1000) - 600 }), 'token_expired', pooled);
     }
   });

@@ -12,7 +12,8 @@ export function guardMiddleware(guard: Guard<Request>): RequestHandler {
   return function checkGuard(req: Request, res: Response, next: NextFunction): void {
     const context = (req as RequestWithContext)[AUTH_CONTEXT];
     // The guard cannot know which jwtAuth ran; its challenge takes that one's realm.
-    const fail = (error: unknown): void => refuse(isAuthError(error) && context !== undefined ? error.withRealm(context.realm) : error, req, res, next, context);
+    const fail = (error: unknown): void =>
+      refuse(isAuthError(error) && context !== undefined ? error.withRealm(context.realm) : error, req, res, next, context);
     let outcome: void | Promise<void>;
     try {
       outcome = guard(req.auth, req);

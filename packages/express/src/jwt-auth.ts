@@ -52,7 +52,16 @@ export interface AdapterOptions {
 }
 
 /** The Express adapter's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, passErrors: true, forwardIdentity: true, dpop: true, mtls: true, tokenExchange: true, workload: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
+  optional: true,
+  tokenLocations: true,
+  passErrors: true,
+  forwardIdentity: true,
+  dpop: true,
+  mtls: true,
+  tokenExchange: true,
+  workload: true,
+};
 
 type WithoutVerifierOptions = { [K in keyof VerifierOptions]?: never };
 
@@ -79,12 +88,31 @@ export function jwtAuth<C extends object = AuthClaims>(): JwtAuthMiddleware<C>;
 export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C>): JwtAuthMiddleware<C>;
 export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C> = {} as JwtAuthOptions<C>): JwtAuthMiddleware<C> {
   if (options === null || typeof options !== 'object') {
-    throw new AuthConfigError('authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set)');
+    throw new AuthConfigError(
+      'authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set)',
+    );
   }
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional, tokenLocations, dpop, mtls, passErrors, forwardIdentity, verifier: given, tokenExchange, workload: workloadOptions, ...verifierOptions } = options;
+  const {
+    optional,
+    tokenLocations,
+    dpop,
+    mtls,
+    passErrors,
+    forwardIdentity,
+    verifier: given,
+    tokenExchange,
+    workload: workloadOptions,
+    ...verifierOptions
+  } = options;
   const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
-  const authenticate = createRequestAuthenticator(verifier, { optional, tokenLocations, dpop, mtls, tokenExchange: resolveTokenExchange(tokenExchange) });
+  const authenticate = createRequestAuthenticator(verifier, {
+    optional,
+    tokenLocations,
+    dpop,
+    mtls,
+    tokenExchange: resolveTokenExchange(tokenExchange),
+  });
   const workload = createWorkloadAuthenticator(workloadOptions);
   const forwarder = createIdentityForwarder(forwardIdentity);
   const context: AuthContext = Object.freeze({ realm: verifier.realm, passErrors: passErrors === true, verifier: verifier as Verifier<object> });

@@ -16,9 +16,11 @@ const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}`
 /** The handler of every protected route: echoes what jwtAuth attached. */
 const whoami: RequestHandler = (req, res) => {
   const auth = req.auth;
-  res.json(auth === null || auth === undefined
-    ? { anonymous: true, auth: auth === null ? null : 'undefined' }
-    : { subject: auth.subject, scopes: auth.scopes, issuer: auth.issuer, tenant: auth.claims.tenant ?? null });
+  res.json(
+    auth === null || auth === undefined
+      ? { anonymous: true, auth: auth === null ? null : 'undefined' }
+      : { subject: auth.subject, scopes: auth.scopes, issuer: auth.issuer, tenant: auth.claims.tenant ?? null },
+  );
 };
 
 describe.each([

@@ -94,8 +94,11 @@ export function captureLogger(): CapturedLogger {
 }
 
 function serialise(obj: object): object {
-  return JSON.parse(JSON.stringify(obj, (_key, value: unknown) =>
-    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack, cause: value.cause } : value));
+  return JSON.parse(
+    JSON.stringify(obj, (_key, value: unknown) =>
+      value instanceof Error ? { name: value.name, message: value.message, stack: value.stack, cause: value.cause } : value,
+    ),
+  );
 }
 
 /** Sends a request with exactly the header lines given (fetch merges repeated headers into one). */

@@ -8,21 +8,47 @@ let app: RunningApp;
 let middleware: ReturnType<typeof jwtAuth>;
 beforeAll(async () => {
   issuer = await startIssuer();
-  middleware = jwtAuth({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: issuer.jwksUri, rolesClaims: ['roles', ['realm_access', 'roles']] } as JwtAuthOptions);
+  middleware = jwtAuth({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['RS256'],
+    jwksUri: issuer.jwksUri,
+    rolesClaims: ['roles', ['realm_access', 'roles']],
+  } as JwtAuthOptions);
   const ok: RequestHandler = (req, res) => void res.json({ roles: req.auth?.roles, clientId: req.auth?.clientId ?? null });
   const server = express();
   server.use(middleware);
   server.get('/admin', requireRole('admin', 'auditor'), ok);
   server.get('/staff', requireAnyRole('admin', 'staff'), ok);
   server.get('/gold', requireClaim(['ext', 'tier'], ['gold', 'platinum']), ok);
-  server.get('/tenant', requireClaim('https://example.com/tenant', (value) => value === 'acme'), ok);
-  server.get('/own/:id', requireAuth((identity, req) => identity.subject === req.params.id), ok);
-  server.get('/async', requireAuth(async (identity) => identity.clientId === 'svc'), ok);
+  server.get(
+    '/tenant',
+    requireClaim('https://example.com/tenant', (value) => value === 'acme'),
+    ok,
+  );
+  server.get(
+    '/own/:id',
+    requireAuth((identity, req) => identity.subject === req.params.id),
+    ok,
+  );
+  server.get(
+    '/async',
+    requireAuth(async (identity) => identity.clientId === 'svc'),
+    ok,
+  );
   server.get('/truthy', requireAuth((() => 'yes') as never), ok);
-  server.get('/throws', requireAuth(() => {
-    throw new Error('predicate bug');
-  }), ok);
-  server.get('/rejects', requireAuth(() => Promise.reject(new Error('predicate bug'))), ok);
+  server.get(
+    '/throws',
+    requireAuth(() => {
+      throw new Error('predicate bug');
+    }),
+    ok,
+  );
+  server.get(
+    '/rejects',
+    requireAuth(() => Promise.reject(new Error('predicate bug'))),
+    ok,
+  );
   app = await serve(server);
 });
 afterAll(async () => {
@@ -32,10 +58,17 @@ afterAll(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-async function get(path: string, claims?: Record<string, unknown>): Promise<{ status: number; challenge: string | null; body: Record<string, unknown> }> {
+async function get(
+  path: string,
+  claims?: Record<string, unknown>,
+): Promise<{ status: number; challenge: string | null; body: Record<string, unknown> }> {
   const init = claims === undefined ? {} : { headers: { authorization: `Bearer ${await issuer.sign(claims)}` } };
   const res = await app.fetch(path, init);
-  return { status: res.status, challenge: res.headers.get('www-authenticate'), body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  return {
+    status: res.status,
+    challenge: res.headers.get('www-authenticate'),
+    body: (await res.json().catch(() => ({}))) as Record<string, unknown>,
+  };
 }
 
 describe('Express identity guards', () => {
@@ -63,7 +96,9 @@ describe('Express identity guards', () => {
     expect((await get('/gold', { ext: { tier: ['bronze', 'platinum'] } })).status).toBe(200);
     const refused = await get('/gold', { ext: { tier: 'silver' } });
     expect(refused.status).toBe(403);
-    expect(refused.challenge).toBe('Bearer realm="api", error="insufficient_scope", error_description="The access token lacks the required claim ext.tier"');
+    expect(refused.challenge).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks the required claim ext.tier"',
+    );
     expect((await get('/gold', { 'ext.tier': 'gold' })).status).toBe(403);
     expect((await get('/tenant', { 'https://example.com/tenant': 'acme' })).status).toBe(200);
     const other = await get('/tenant', { 'https://example.com/tenant': 'evil"corp' });
@@ -99,7 +134,7 @@ describe('Express identity guards', () => {
 });
 
 describe('Express with a shared secret (HS256)', () => {
-  it('accepts the secret\'s tokens and refuses another secret\'s and RS256 tokens, over HTTP', async () => {
+  it("accepts the secret's tokens and refuses another secret's and RS256 tokens, over HTTP", async () => {
     const { SignJWT } = await import('jose');
     const secret = 'a-shared-secret-of-at-least-32-bytes!!';
     const hs = jwtAuth({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], secret });
@@ -107,7 +142,11 @@ describe('Express with a shared secret (HS256)', () => {
     server.use(hs);
     server.get('/me', (req, res) => void res.json({ subject: req.auth?.subject }));
     const running = await serve(server);
-    const mint = (key: string) => new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'svc' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(key));
+    const mint = (key: string) =>
+      new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'svc' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(key));
     try {
       const good = await running.fetch('/me', { headers: { authorization: `Bearer ${await mint(secret)}` } });
       expect(good.status).toBe(200);

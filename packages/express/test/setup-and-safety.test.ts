@@ -14,7 +14,9 @@ const base = () => ({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'] 
 describe('configuration is checked at app set-up, synchronously', () => {
   it('bad verifier options throw AuthConfigError from jwtAuth(), saying what to fix', () => {
     expect(() => jwtAuth({} as JwtAuthOptions)).toThrow(AuthConfigError);
-    expect(() => jwtAuth({ issuer: ISSUER, audience: AUDIENCE, jwksUri: issuer.jwksUri } as unknown as JwtAuthOptions)).toThrow(/algorithms is required/);
+    expect(() => jwtAuth({ issuer: ISSUER, audience: AUDIENCE, jwksUri: issuer.jwksUri } as unknown as JwtAuthOptions)).toThrow(
+      /algorithms is required/,
+    );
     expect(() => jwtAuth({ ...base(), algorithms: ['HS256'] } as unknown as JwtAuthOptions)).toThrow(/HMAC/);
     expect(() => jwtAuth(undefined as unknown as JwtAuthOptions)).toThrow(AuthConfigError);
   });
@@ -127,7 +129,8 @@ describe('outages and secrets', () => {
     const logger = captureLogger();
     const consoleLines: string[] = [];
     const spies = (['error', 'warn', 'log', 'info', 'debug'] as const).map((method) =>
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))));
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))),
+    );
     const good = jwtAuth({ ...base(), logger });
     const down = jwtAuth({ ...base(), jwksUri: await refusedUrl(), logger });
     const app = express();

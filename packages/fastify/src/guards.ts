@@ -49,7 +49,9 @@ export function guardHook(guard: Guard<FastifyRequest>, realm: string): preHandl
 export function decorateGuards(fastify: FastifyInstance, realm: string, verifier: Verifier<object>): void {
   fastify.decorate('requireScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'all', realm), realm));
   fastify.decorate('requireAnyScope', (...scopes: string[]) => guardHook(createScopeGuard(scopes, 'any', realm), realm));
-  fastify.decorate('requireActor', (requirement: ActorPredicate<FastifyRequest> | ActorMatch) => guardHook(requireActorGuard(requirement, realm), realm));
+  fastify.decorate('requireActor', (requirement: ActorPredicate<FastifyRequest> | ActorMatch) =>
+    guardHook(requireActorGuard(requirement, realm), realm),
+  );
   fastify.decorate('requireDirectCall', () => guardHook(requireDirectCallGuard(realm), realm));
   fastify.decorate('requireUser', () => guardHook(requireUserGuard(realm), realm));
   fastify.decorate('requireClient', (...clientIds: string[]) => guardHook(requireClientGuard(clientIds, realm), realm));
@@ -59,6 +61,12 @@ export function decorateGuards(fastify: FastifyInstance, realm: string, verifier
   fastify.decorate('requireClaim', (path: ClaimPath, expected: ClaimExpectation) => guardHook(createClaimGuard(path, expected, realm), realm));
   // The predicate is typed with the app's AuthClaims at the call site (FastifyInstance augmentation).
   fastify.decorate('requireAuth', (predicate: (identity: Identity<AuthClaims>, request: FastifyRequest) => boolean | Promise<boolean>) =>
-    guardHook(createPredicateGuard(predicate as AuthPredicate<FastifyRequest>, realm), realm));
-  fastify.decorate('requireActive', () => guardHook(createActiveGuard(() => verifier, realm), realm));
+    guardHook(createPredicateGuard(predicate as AuthPredicate<FastifyRequest>, realm), realm),
+  );
+  fastify.decorate('requireActive', () =>
+    guardHook(
+      createActiveGuard(() => verifier, realm),
+      realm,
+    ),
+  );
 }

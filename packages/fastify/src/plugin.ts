@@ -29,12 +29,22 @@ import type { AdapterOptions, AuthClaims, JwtAuthOptions, RouteAuth } from './in
 
 function validateRouteAuth(value: unknown, url: string): void {
   if (!ROUTE_AUTH_VALUES.has(value)) {
-    throw new AuthConfigError(`authgate: @authgate/fastify: route ${url}: config.auth must be true, false, 'optional' or 'required' (got ${JSON.stringify(value)})`);
+    throw new AuthConfigError(
+      `authgate: @authgate/fastify: route ${url}: config.auth must be true, false, 'optional' or 'required' (got ${JSON.stringify(value)})`,
+    );
   }
 }
 
 /** The plugin's own option names (unknown names are refused with a suggestion). */
-const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = { optional: true, tokenLocations: true, forwardIdentity: true, dpop: true, mtls: true, tokenExchange: true, workload: true };
+const ADAPTER_OPTION_KEYS: OptionKeys<AdapterOptions> = {
+  optional: true,
+  tokenLocations: true,
+  forwardIdentity: true,
+  dpop: true,
+  mtls: true,
+  tokenExchange: true,
+  workload: true,
+};
 
 const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, options) => {
   if (fastify.hasRequestDecorator('auth')) {
@@ -44,7 +54,17 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   }
   if (options === null || typeof options !== 'object') throw new AuthConfigError('authgate: @authgate/fastify: options must be an object');
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
-  const { optional: optionalByDefault, tokenLocations, dpop, mtls, forwardIdentity, verifier: given, tokenExchange: exchangeOption, workload: workloadOptions, ...verifierOptions } = options;
+  const {
+    optional: optionalByDefault,
+    tokenLocations,
+    dpop,
+    mtls,
+    forwardIdentity,
+    verifier: given,
+    tokenExchange: exchangeOption,
+    workload: workloadOptions,
+    ...verifierOptions
+  } = options;
   // Fastify's logger when the application turned it on (a disabled one has no level and would hide outages).
   const defaults = typeof fastify.log.level === 'string' ? { logger: fastify.log } : {};
   const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', defaults);
@@ -78,12 +98,16 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
     // body, and for DPoP and mTLS its method, URL, trust-proxy-aware protocol and host, and socket.
     // The workload first (who calls), then the user (on whose behalf).
     if (workload !== undefined) {
-      workload.authenticate(request)
+      workload
+        .authenticate(request)
         .then((caller) => {
           request.workload = caller;
           return authenticator(request);
         })
-        .then((identity) => accept(request, identity, done), (error: unknown) => refuseThrough(request, reply, done, error));
+        .then(
+          (identity) => accept(request, identity, done),
+          (error: unknown) => refuseThrough(request, reply, done, error),
+        );
       return;
     }
     const result = authenticator(request);

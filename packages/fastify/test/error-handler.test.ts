@@ -168,11 +168,15 @@ describe('setErrorHandler interplay', () => {
   it('a route-level errorHandler receives the AuthError', async () => {
     const app = Fastify();
     await app.register(jwtAuth, options());
-    app.get('/own', {
+    app.get(
+      '/own',
+      {
         errorHandler: (error, _request, reply) => {
           void reply.send({ route: (error as unknown as AuthError).reason });
         },
-      }, async () => ({}));
+      },
+      async () => ({}),
+    );
     app.get('/plain', async () => ({}));
     expect((await app.inject('/own')).json()).toEqual({ route: 'credentials_missing' });
     expect((await app.inject('/plain')).json()).toEqual({ error: 'unauthorized', error_description: 'Authentication required' });

@@ -29,9 +29,9 @@ function newKey(): { privateKey: KeyObject; publicKey: KeyObject } {
 function signJwt(privateKey: KeyObject, kid: string, claims: Record<string, unknown>): string {
   const now = Math.floor(Date.now() / 1000);
   const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid })).toString('base64url');
-  const payload = Buffer.from(
-    JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat: now, exp: now + 300, ...claims }),
-  ).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'user-1', iat: now, exp: now + 300, ...claims })).toString(
+    'base64url',
+  );
   const signature = sign('sha256', Buffer.from(`${header}.${payload}`), privateKey).toString('base64url');
   return `${header}.${payload}.${signature}`;
 }
@@ -115,7 +115,10 @@ export const bearer = (token: string): RequestInit => ({ headers: { authorizatio
  * One issuer for a whole test file, started and closed by vitest's hooks, and the plugin options that trust it.
  * Call at a file's top level.
  */
-export function sharedIssuer(): { issuer: () => TestIssuer; options: () => { issuer: string; audience: string; algorithms: ['RS256']; jwksUri: string } } {
+export function sharedIssuer(): {
+  issuer: () => TestIssuer;
+  options: () => { issuer: string; audience: string; algorithms: ['RS256']; jwksUri: string };
+} {
   let issuer: TestIssuer | undefined;
   beforeAll(async () => {
     issuer = await startIssuer();

@@ -11,18 +11,28 @@ const logs = logCapture();
 beforeAll(async () => {
   issuer = await startIssuer();
   app = Fastify({ logger: { level: 'info', stream: logs.stream } });
-  await app.register(jwtAuth, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], jwksUri: issuer.jwksUri, rolesClaims: ['roles', ['realm_access', 'roles']] });
+  await app.register(jwtAuth, {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['RS256'],
+    jwksUri: issuer.jwksUri,
+    rolesClaims: ['roles', ['realm_access', 'roles']],
+  });
   const ok = async () => ({ ok: true });
   app.get('/admin', { preHandler: app.requireRole('admin', 'auditor') }, ok);
   app.get('/staff', { preHandler: app.requireAnyRole('admin', 'staff') }, ok);
   app.get('/gold', { preHandler: app.requireClaim(['ext', 'tier'], ['gold', 'platinum']) }, ok);
   app.get('/own/:id', { preHandler: app.requireAuth((identity, request) => identity.subject === (request.params as { id: string }).id) }, ok);
   app.get('/async', { preHandler: app.requireAuth(async (identity) => identity.clientId === 'svc') }, ok);
-  app.get('/throws', {
-    preHandler: app.requireAuth(() => {
-      throw new Error('predicate bug');
-    }),
-  }, ok);
+  app.get(
+    '/throws',
+    {
+      preHandler: app.requireAuth(() => {
+        throw new Error('predicate bug');
+      }),
+    },
+    ok,
+  );
   app.get('/rejects', { preHandler: app.requireAuth(() => Promise.reject(new Error('predicate bug'))) }, ok);
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -39,14 +49,16 @@ describe('Fastify identity guards', () => {
     expect((await get('/admin', { roles: ['admin'], realm_access: { roles: ['auditor'] } })).status).toBe(200);
     const missing = await get('/admin', { roles: ['admin'] });
     expect(missing.status).toBe(403);
-    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="api", error="insufficient_scope", error_description="The access token lacks the role auditor"');
+    expect(missing.headers.get('www-authenticate')).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks the role auditor"',
+    );
     expect((await get('/admin')).status).toBe(401);
     expect((await get('/admin')).headers.get('www-authenticate')).toBe('Bearer realm="api"');
     expect((await get('/staff', { roles: 'staff' })).status).toBe(200);
     expect((await get('/staff', { roles: ['Staff'] })).status).toBe(403);
   });
 
-  it('requireClaim: 403 naming the claim from configuration, never the token\'s value', async () => {
+  it("requireClaim: 403 naming the claim from configuration, never the token's value", async () => {
     expect((await get('/gold', { ext: { tier: 'platinum' } })).status).toBe(200);
     const refused = await get('/gold', { ext: { tier: 'tin-from-token' } });
     expect(refused.status).toBe(403);

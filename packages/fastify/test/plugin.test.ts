@@ -51,10 +51,13 @@ afterAll(async () => {
 function sendTwoAuthorizationHeaders(token: string): Promise<number> {
   const { port } = app.server.address() as AddressInfo;
   return new Promise<number>((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port, path: '/me', headers: ['authorization', `Bearer ${token}`, 'authorization', `Bearer ${token}`] }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port, path: '/me', headers: ['authorization', `Bearer ${token}`, 'authorization', `Bearer ${token}`] },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
     outgoing.on('error', reject).end();
   });
 }
@@ -88,7 +91,12 @@ describe('@authgate/fastify over a real server', () => {
 
   it('answers a malformed Authorization header 400 invalid_request', async () => {
     const answer = await call(base, '/me', { headers: { authorization: 'Bearer two tokens' } });
-    expectChallenge(answer, 400, 'Bearer realm="api", error="invalid_request", error_description="Malformed Authorization header"', 'invalid_request');
+    expectChallenge(
+      answer,
+      400,
+      'Bearer realm="api", error="invalid_request", error_description="Malformed Authorization header"',
+      'invalid_request',
+    );
   });
 
   it('answers another scheme 401 without an error attribute', async () => {
@@ -213,7 +221,12 @@ describe('token locations', () => {
     expect((await local.inject({ url: '/me', query: { access_token: issuer.token() } })).json()).toEqual({ subject: 'user-1' });
     const posted = await local.inject({ method: 'POST', url: '/me', payload: { access_token: issuer.token({ sub: 'poster' }) } });
     expect(posted.json()).toEqual({ subject: 'poster' });
-    const twice = await local.inject({ method: 'POST', url: '/me', query: { access_token: issuer.token() }, payload: { access_token: issuer.token() } });
+    const twice = await local.inject({
+      method: 'POST',
+      url: '/me',
+      query: { access_token: issuer.token() },
+      payload: { access_token: issuer.token() },
+    });
     expect(twice.statusCode).toBe(400);
     await local.close();
   });

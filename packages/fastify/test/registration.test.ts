@@ -23,7 +23,9 @@ describe('registration', () => {
     await expect(noIssuer.register(jwtAuth, { audience: AUDIENCE, algorithms: ['RS256'] } as never)).rejects.toThrow(/issuer is required/);
     const both = Fastify();
     const verifier = createVerifier(options());
-    await expect(both.register(jwtAuth, { verifier, issuer: ISSUER } as never)).rejects.toThrow(/either verifier or the verifier's options, not both/);
+    await expect(both.register(jwtAuth, { verifier, issuer: ISSUER } as never)).rejects.toThrow(
+      /either verifier or the verifier's options, not both/,
+    );
     verifier.close();
   });
 

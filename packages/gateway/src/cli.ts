@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile } from './config.js';
 import { createGateway } from './server.js';
 
-const USAGE = 'usage: authgate-gateway --config gateway.json|gateway.yaml [--port 8080] [--host 127.0.0.1]\n' +
+const USAGE =
+  'usage: authgate-gateway --config gateway.json|gateway.yaml [--port 8080] [--host 127.0.0.1]\n' +
   'env: AUTHGATE_GATEWAY_CONFIG, AUTHGATE_GATEWAY_PORT, AUTHGATE_GATEWAY_HOST, AUTHGATE_GATEWAY_LOG_LEVEL (flags win over env)';
 
 function fatal(message: string): never {
@@ -15,7 +16,12 @@ async function main(): Promise<void> {
   let flags: { config?: string; port?: string; host?: string; help?: boolean };
   try {
     ({ values: flags } = parseArgs({
-      options: { config: { type: 'string', short: 'c' }, port: { type: 'string', short: 'p' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (error) {
     fatal((error as Error).message);

@@ -34,8 +34,20 @@ const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 
 // VerifierOptions a user may set beside a preset's arguments, to override what the preset returned (issuer and
 // audience are preset arguments, which the preset normalizes: they are not overridden).
 const VERIFIER_OVERRIDES = new Set([
-  'algorithms', 'jwksUri', 'jwks', 'clockTolerance', 'maxTokenAge', 'typ', 'requiredClaims', 'scopeClaims',
-  'maxTokenLength', 'realm', 'allowInsecureHttp', 'jwksOptions', 'cache', 'verifyInThreadPool',
+  'algorithms',
+  'jwksUri',
+  'jwks',
+  'clockTolerance',
+  'maxTokenAge',
+  'typ',
+  'requiredClaims',
+  'scopeClaims',
+  'maxTokenLength',
+  'realm',
+  'allowInsecureHttp',
+  'jwksOptions',
+  'cache',
+  'verifyInThreadPool',
 ]);
 
 /** Reads a config file: `.yaml`/`.yml` as YAML, anything else as JSON. Errors name the file. */
@@ -56,13 +68,18 @@ export function loadConfigFile(path: string): GatewayConfig {
 
 /** Checks the top level; the verifier, rules and forwardIdentity are checked by the code that uses them. */
 export function validateConfig(config: unknown): asserts config is GatewayConfig {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) configError('must be an object { verifier, rules?, forwardIdentity?, ... }');
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    configError('must be an object { verifier, rules?, forwardIdentity?, ... }');
   const given = config as Record<string, unknown>;
   for (const key of Object.keys(given)) if (!TOP_LEVEL.has(key)) configError(`${key} is not a gateway setting (${[...TOP_LEVEL].join(', ')})`);
   if (given.verifier === null || typeof given.verifier !== 'object' || Array.isArray(given.verifier)) {
     configError('verifier is required: { issuer, audience, algorithms, jwksUri | jwks } or { provider: "<preset>", ...its arguments }');
   }
-  if (given.forwardIdentity !== undefined && given.forwardIdentity !== true && (given.forwardIdentity === null || typeof given.forwardIdentity !== 'object')) {
+  if (
+    given.forwardIdentity !== undefined &&
+    given.forwardIdentity !== true &&
+    (given.forwardIdentity === null || typeof given.forwardIdentity !== 'object')
+  ) {
     configError('forwardIdentity must be an object { headers?, sign? } (identity headers are always sent; this changes them)');
   }
   if (given.pathPrefix !== undefined && (typeof given.pathPrefix !== 'string' || !/^\/[^?#*]*[^/]$/.test(given.pathPrefix))) {

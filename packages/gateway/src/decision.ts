@@ -1,12 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  authErrorResponse,
-  createRequestAuthenticator,
-  isAuthError,
-  type Identity,
-  type IdentityForwarder,
-  type Verifier,
-} from '@authgate/core';
+import { authErrorResponse, createRequestAuthenticator, isAuthError, type Identity, type IdentityForwarder, type Verifier } from '@authgate/core';
 import type { Outcome } from './metrics.js';
 import { normalizePath } from './paths.js';
 import { rulesFor, type CompiledRule } from './rules.js';
@@ -84,9 +77,22 @@ function originalRequest(request: DecisionRequest, pathPrefix: string | undefine
     uri = either(request, 'x-forwarded-uri', 'x-original-uri');
     method = either(request, 'x-forwarded-method', 'x-original-method');
   }
-  if (uri === null || method === null) return refusal(400, 'invalid_request', 'The original request headers are ambiguous', 'bad_original_request', 'duplicate or conflicting X-Forwarded/X-Original headers');
+  if (uri === null || method === null)
+    return refusal(
+      400,
+      'invalid_request',
+      'The original request headers are ambiguous',
+      'bad_original_request',
+      'duplicate or conflicting X-Forwarded/X-Original headers',
+    );
   if (uri === undefined || method === undefined) {
-    return refusal(400, 'invalid_request', 'The original method and URI are missing', 'bad_original_request', 'no X-Forwarded-Uri/X-Original-URI and method, and not under pathPrefix');
+    return refusal(
+      400,
+      'invalid_request',
+      'The original method and URI are missing',
+      'bad_original_request',
+      'no X-Forwarded-Uri/X-Original-URI and method, and not under pathPrefix',
+    );
   }
   const upper = method.toUpperCase();
   if (!METHOD.test(upper)) return refusal(400, 'invalid_request', 'The original method is not valid', 'bad_original_request');
@@ -105,10 +111,23 @@ export function createDecider(context: DecisionContext): (request: DecisionReque
   function refused(error: unknown): Decision {
     if (!isAuthError(error)) {
       context.onBug(error);
-      return { status: 500, headers: NO_STORE, body: { error: 'server_error', error_description: 'The gateway failed' }, outcome: 'error', reason: 'bug' };
+      return {
+        status: 500,
+        headers: NO_STORE,
+        body: { error: 'server_error', error_description: 'The gateway failed' },
+        outcome: 'error',
+        reason: 'bug',
+      };
     }
     const response = authErrorResponse(error);
-    return { status: response.status, headers: response.headers, body: response.body, outcome: response.status === 503 ? 'error' : 'deny', reason: error.reason, detail: error.detail };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: response.body,
+      outcome: response.status === 503 ? 'error' : 'deny',
+      reason: error.reason,
+      detail: error.detail,
+    };
   }
 
   function finish(identity: Identity<object> | null, matched: readonly CompiledRule[]): Decision {

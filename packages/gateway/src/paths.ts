@@ -64,5 +64,5 @@ export function parsePathPattern(raw: unknown): PathPattern | string {
 export function matchesPath(pattern: PathPattern, path: string): boolean {
   if (!pattern.prefix) return path === pattern.path;
   if (pattern.path === '/') return true;
-  return path === pattern.path || (path.startsWith(pattern.path) && path.charCodeAt(pattern.path.length) === 47 /* / */);
+  return path === pattern.path || (path.startsWith(pattern.path) && path.charCodeAt(pattern.path.length) === 47); /* / */
 }

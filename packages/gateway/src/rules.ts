@@ -50,7 +50,13 @@ function strings(value: unknown, field: string): string[] | undefined {
   return value as string[];
 }
 
-function guard(values: string[] | undefined, create: typeof createScopeGuard | typeof createRoleGuard, mode: 'all' | 'any', realm: string, field: string): Guard | undefined {
+function guard(
+  values: string[] | undefined,
+  create: typeof createScopeGuard | typeof createRoleGuard,
+  mode: 'all' | 'any',
+  realm: string,
+  field: string,
+): Guard | undefined {
   if (values === undefined) return undefined;
   try {
     return create(values, mode, realm);
@@ -66,10 +72,12 @@ export function compileRules(rules: unknown, realm: string): CompiledRule[] {
     const at = `rules[${index}]`;
     if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) configError(`${at} must be an object { path, auth, ... }`);
     const given = rule as Record<string, unknown>;
-    for (const key of Object.keys(given)) if (!KEYS.has(key)) configError(`${at}.${key} is not a rule field (methods, path, auth, scopes, anyScopes, roles)`);
+    for (const key of Object.keys(given))
+      if (!KEYS.has(key)) configError(`${at}.${key} is not a rule field (methods, path, auth, scopes, anyScopes, roles)`);
     const pattern = parsePathPattern(given.path);
     if (typeof pattern === 'string') configError(`${at}.path ${pattern}`);
-    if (given.auth !== 'public' && given.auth !== 'required') configError(`${at}.auth must be "public" or "required" (got ${JSON.stringify(given.auth)})`);
+    if (given.auth !== 'public' && given.auth !== 'required')
+      configError(`${at}.auth must be "public" or "required" (got ${JSON.stringify(given.auth)})`);
     const methods = strings(given.methods, `${at}.methods`)?.map((method) => method.toUpperCase());
     if (methods?.some((method) => !METHOD.test(method))) configError(`${at}.methods must be HTTP method names such as "GET"`);
     const scopes = guard(strings(given.scopes, `${at}.scopes`), createScopeGuard, 'all', realm, `${at}.scopes`);

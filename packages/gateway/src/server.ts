@@ -1,11 +1,4 @@
-import {
-  AuthConfigError,
-  createIdentityForwarder,
-  createVerifier,
-  type IdentityForwarder,
-  type KeySourceEvent,
-  type Verifier,
-} from '@authgate/core';
+import { AuthConfigError, createIdentityForwarder, createVerifier, type IdentityForwarder, type KeySourceEvent, type Verifier } from '@authgate/core';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { validateConfig, verifierOptionsOf, type GatewayConfig } from './config.js';
 import { createDecider, type Decision } from './decision.js';
@@ -46,10 +39,13 @@ function withConfigContext<T>(field: string, build: () => T): T {
  */
 export function createGateway(config: GatewayConfig): FastifyInstance {
   validateConfig(config);
-  const app = Fastify({ logger: { level: config.logLevel ?? 'info' },
+  const app = Fastify({
+    logger: { level: config.logLevel ?? 'info' },
     // A line per decision would cost more than the decision: refusals are logged at debug, outages at warn.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false, exposeHeadRoutes: false });
+    trustProxy: false,
+    exposeHeadRoutes: false,
+  });
   const metrics = createMetrics();
   const userOnEvent = (config.verifier as { onEvent?: (event: KeySourceEvent) => void }).onEvent;
   const verifier = withConfigContext('verifier', () =>
@@ -102,7 +98,13 @@ export function createGateway(config: GatewayConfig): FastifyInstance {
   app.all('*', (request, reply) => {
     const startedAt = process.hrtime.bigint();
     const raw = request.raw;
-    const decision = decide({ method: raw.method ?? 'GET', url: raw.url ?? '/', headers: raw.headers, rawHeaders: raw.rawHeaders, remoteAddress: raw.socket.remoteAddress });
+    const decision = decide({
+      method: raw.method ?? 'GET',
+      url: raw.url ?? '/',
+      headers: raw.headers,
+      rawHeaders: raw.rawHeaders,
+      remoteAddress: raw.socket.remoteAddress,
+    });
     if (decision instanceof Promise) {
       return decision.then((settled) => {
         answer(request, reply, startedAt, settled);
@@ -120,7 +122,10 @@ export function createGateway(config: GatewayConfig): FastifyInstance {
       () => app.log.info('authgate gateway: keys loaded, ready'),
       (error: unknown) => {
         if (closed) return;
-        app.log.warn({ err: { message: (error as Error)?.message }, retryInMs: delay }, 'authgate gateway: keys unavailable; decisions answer 503 until they load');
+        app.log.warn(
+          { err: { message: (error as Error)?.message }, retryInMs: delay },
+          'authgate gateway: keys unavailable; decisions answer 503 until they load',
+        );
         retry = setTimeout(() => loadKeys(Math.min(delay * 2, MAX_RETRY_MS)), delay);
         retry.unref();
       },

@@ -27,11 +27,25 @@ describe('config validation names the bad field', () => {
     ['an unknown setting', { ...base, rule: [] }, /config rule is not a gateway setting/],
     ['rules not a list', { ...base, rules: {} }, /config rules must be a list/],
     ['a path without /', { ...base, rules: [{ path: 'orders', auth: 'required' }] }, /rules\[0\]\.path must be a string starting with "\/"/],
-    ['a wildcard inside', { ...base, rules: [{ path: '/a', auth: 'public' }, { path: '/o*/x', auth: 'required' }] }, /rules\[1\]\.path may contain "\*" only as a final/],
+    [
+      'a wildcard inside',
+      {
+        ...base,
+        rules: [
+          { path: '/a', auth: 'public' },
+          { path: '/o*/x', auth: 'required' },
+        ],
+      },
+      /rules\[1\]\.path may contain "\*" only as a final/,
+    ],
     ['a dot segment', { ...base, rules: [{ path: '/a/../b', auth: 'public' }] }, /rules\[0\]\.path must be in normalized form/],
     ['an escape', { ...base, rules: [{ path: '/a%2e', auth: 'public' }] }, /rules\[0\]\.path must be written decoded/],
     ['a bad auth', { ...base, rules: [{ path: '/a', auth: 'optional' }] }, /rules\[0\]\.auth must be "public" or "required"/],
-    ['scopes on a public path', { ...base, rules: [{ path: '/a', auth: 'public', scopes: ['x'] }] }, /rules\[0\]: scopes, anyScopes and roles need auth "required"/],
+    [
+      'scopes on a public path',
+      { ...base, rules: [{ path: '/a', auth: 'public', scopes: ['x'] }] },
+      /rules\[0\]: scopes, anyScopes and roles need auth "required"/,
+    ],
     ['an invalid scope', { ...base, rules: [{ path: '/a', auth: 'required', scopes: ['a b'] }] }, /rules\[0\]\.scopes: invalid scope/],
     ['an empty role list', { ...base, rules: [{ path: '/a', auth: 'required', roles: [] }] }, /rules\[0\]\.roles must be a non-empty list/],
     ['an unknown rule field', { ...base, rules: [{ path: '/a', auth: 'required', scope: ['x'] }] }, /rules\[0\]\.scope is not a rule field/],
@@ -39,8 +53,16 @@ describe('config validation names the bad field', () => {
     ['a bad proxy address', { ...base, trustedProxies: ['10.0.0.0/8', 'example.com'] }, /trustedProxies\[1\] "example.com" is not an IP address/],
     ['a bad prefix length', { ...base, trustedProxies: ['10.0.0.0/33'] }, /trustedProxies\[0\] "10.0.0.0\/33" has an invalid prefix length/],
     ['a bad pathPrefix', { ...base, pathPrefix: 'authz/' }, /config pathPrefix must be a path/],
-    ['a bad forwardIdentity', { ...base, forwardIdentity: { headers: { 'x-a': 7 } } }, /config forwardIdentity: forwardIdentity\.headers\.x-a must be/],
-    ['a bad signing key', { ...base, forwardIdentity: { sign: { key: { kty: 'EC', crv: 'P-384' }, issuer: 'gw', audience: 's' } } }, /forwardIdentity\.sign\.key must be an EC P-256 JWK/],
+    [
+      'a bad forwardIdentity',
+      { ...base, forwardIdentity: { headers: { 'x-a': 7 } } },
+      /config forwardIdentity: forwardIdentity\.headers\.x-a must be/,
+    ],
+    [
+      'a bad signing key',
+      { ...base, forwardIdentity: { sign: { key: { kty: 'EC', crv: 'P-384' }, issuer: 'gw', audience: 's' } } },
+      /forwardIdentity\.sign\.key must be an EC P-256 JWK/,
+    ],
     ['a bad log level', { ...base, logLevel: 'loud' }, /config logLevel must be one of/],
   ];
   it.each(cases)('%s', (_name, config, message) => {
@@ -48,8 +70,12 @@ describe('config validation names the bad field', () => {
   });
 
   it('names a provider preset that does not exist, and a preset argument that is wrong', () => {
-    expect(configErrorOf({ ...base, verifier: { provider: 'nope', audience: 'api' } })).toMatch(/verifier\.provider "nope" is not a preset \(auth0, okta, /);
-    expect(configErrorOf({ ...base, verifier: { provider: 'kubernetes', audience: 'api' } })).toMatch(/config verifier \(provider kubernetes\): providers\.kubernetes/);
+    expect(configErrorOf({ ...base, verifier: { provider: 'nope', audience: 'api' } })).toMatch(
+      /verifier\.provider "nope" is not a preset \(auth0, okta, /,
+    );
+    expect(configErrorOf({ ...base, verifier: { provider: 'kubernetes', audience: 'api' } })).toMatch(
+      /config verifier \(provider kubernetes\): providers\.kubernetes/,
+    );
   });
 });
 
@@ -60,17 +86,20 @@ describe('config files', () => {
     const json = join(dir, 'gateway.json');
     const yaml = join(dir, 'gateway.yaml');
     writeFileSync(json, JSON.stringify({ verifier, rules: [{ methods: ['GET'], path: '/docs/*', auth: 'public' }] }));
-    writeFileSync(yaml, [
-      'verifier:',
-      '  issuer: https://idp.test/',
-      '  audience: api',
-      '  algorithms: [ES256]',
-      `  jwks: { keys: [${JSON.stringify(publicJwk)}] }`,
-      'rules:',
-      '  - methods: [GET]',
-      '    path: /docs/*',
-      '    auth: public',
-    ].join('\n'));
+    writeFileSync(
+      yaml,
+      [
+        'verifier:',
+        '  issuer: https://idp.test/',
+        '  audience: api',
+        '  algorithms: [ES256]',
+        `  jwks: { keys: [${JSON.stringify(publicJwk)}] }`,
+        'rules:',
+        '  - methods: [GET]',
+        '    path: /docs/*',
+        '    auth: public',
+      ].join('\n'),
+    );
     expect(loadConfigFile(yaml)).toEqual(loadConfigFile(json));
   });
 

@@ -11,8 +11,11 @@ afterAll(() => f.close());
 const conventions = [
   ['nginx (X-Original-*)', viaNginx],
   ['Traefik (X-Forwarded-*)', viaTraefik],
-  ['Envoy (path_prefix)', (gateway: Fixture['gateway'], method: string, uri: string, headers: Record<string, string> = {}) =>
-    gateway.inject({ method: method as 'GET', url: `/envoy${uri}`, headers })],
+  [
+    'Envoy (path_prefix)',
+    (gateway: Fixture['gateway'], method: string, uri: string, headers: Record<string, string> = {}) =>
+      gateway.inject({ method: method as 'GET', url: `/envoy${uri}`, headers }),
+  ],
 ] as const;
 
 describe.each(conventions)('decisions over %s', (_name, ask) => {
@@ -68,7 +71,13 @@ describe.each(conventions)('decisions over %s', (_name, ask) => {
   });
 
   it('resolves dot segments and percent-encoded dots before matching, and refuses encoded slashes', async () => {
-    for (const uri of ['/docs/../admin/users', '/docs/%2e%2e/admin/users', '/docs/%2E%2E/admin/users', '/docs/./.%2e/admin/users', '//docs/..//admin/users']) {
+    for (const uri of [
+      '/docs/../admin/users',
+      '/docs/%2e%2e/admin/users',
+      '/docs/%2E%2E/admin/users',
+      '/docs/./.%2e/admin/users',
+      '//docs/..//admin/users',
+    ]) {
       expect((await ask(f.gateway, 'GET', uri)).statusCode, uri).toBe(401);
     }
     expect((await ask(f.gateway, 'GET', '/%64ocs/intro')).statusCode).toBe(200);
@@ -127,7 +136,11 @@ describe('what the gateway believes about the original request', () => {
   });
 
   it('under the Envoy prefix, reads only the path: forwarded headers cannot pick another rule', async () => {
-    const response = await f.gateway.inject({ method: 'GET', url: '/envoy/admin/x', headers: { 'x-original-method': 'GET', 'x-original-uri': '/docs/a' } });
+    const response = await f.gateway.inject({
+      method: 'GET',
+      url: '/envoy/admin/x',
+      headers: { 'x-original-method': 'GET', 'x-original-uri': '/docs/a' },
+    });
     expect(response.statusCode).toBe(401);
   });
 

@@ -34,7 +34,9 @@ describe('trusted proxies', () => {
     const f = await startGateway();
     try {
       const address = await f.gateway.listen({ port: 0, host: '127.0.0.1' });
-      const response = await fetch(`${address}/auth`, { headers: { 'x-original-method': 'GET', 'x-original-uri': '/orders/1', ...bearer(await f.token({ scope: 'orders:read' })) } });
+      const response = await fetch(`${address}/auth`, {
+        headers: { 'x-original-method': 'GET', 'x-original-uri': '/orders/1', ...bearer(await f.token({ scope: 'orders:read' })) },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-user-id')).toBe('user-1');
     } finally {
@@ -105,7 +107,10 @@ describe.skipIf(!existsSync(cli))('the authgate-gateway CLI (built)', () => {
     const issuer = await createTestIssuer({ defaultAudience: AUDIENCE });
     const dir = mkdtempSync(join(tmpdir(), 'authgate-gateway-cli-'));
     const configPath = join(dir, 'gateway.yaml');
-    writeFileSync(configPath, `verifier:\n  issuer: ${issuer.url}\n  audience: ${AUDIENCE}\n  algorithms: [RS256]\n  jwksUri: ${issuer.jwksUri}\nrules:\n  - { path: /docs/*, auth: public }\n`);
+    writeFileSync(
+      configPath,
+      `verifier:\n  issuer: ${issuer.url}\n  audience: ${AUDIENCE}\n  algorithms: [RS256]\n  jwksUri: ${issuer.jwksUri}\nrules:\n  - { path: /docs/*, auth: public }\n`,
+    );
     const child = spawn(process.execPath, [cli, '--config', configPath, '--port', '0'], {
       env: { ...process.env, AUTHGATE_GATEWAY_HOST: '127.0.0.1', AUTHGATE_GATEWAY_LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -117,7 +122,9 @@ describe.skipIf(!existsSync(cli))('the authgate-gateway CLI (built)', () => {
       await until(async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.test(output));
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1];
       await until(async () => (await fetch(`${url}/readyz`)).status === 200);
-      const allowed = await fetch(`${url}/auth`, { headers: { 'x-original-method': 'GET', 'x-original-uri': '/orders', ...bearer(await issuer.sign({ sub: 'cli-user' })) } });
+      const allowed = await fetch(`${url}/auth`, {
+        headers: { 'x-original-method': 'GET', 'x-original-uri': '/orders', ...bearer(await issuer.sign({ sub: 'cli-user' })) },
+      });
       expect(allowed.status).toBe(200);
       expect(allowed.headers.get('x-user-id')).toBe('cli-user');
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -132,7 +139,10 @@ describe.skipIf(!existsSync(cli))('the authgate-gateway CLI (built)', () => {
   it('exits 2 with a message naming the field for a bad config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'authgate-gateway-cli-'));
     const configPath = join(dir, 'gateway.json');
-    writeFileSync(configPath, JSON.stringify({ verifier: { issuer: 'https://idp.test/', audience: 'api', algorithms: ['RS256'] }, rules: [{ path: 'x', auth: 'public' }] }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({ verifier: { issuer: 'https://idp.test/', audience: 'api', algorithms: ['RS256'] }, rules: [{ path: 'x', auth: 'public' }] }),
+    );
     const child = spawn(process.execPath, [cli, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -93,7 +93,9 @@ class RedisList implements RedisRevocationList {
     });
     // ioredis reports its own connection errors on 'error'; without a listener Node would print them.
     for (const connection of [this.redis, this.subscriber]) {
-      connection.on('error', (error: Error) => logger.debug({ err: { name: error.name, message: error.message } }, 'authgate: Redis connection error'));
+      connection.on('error', (error: Error) =>
+        logger.debug({ err: { name: error.name, message: error.message } }, 'authgate: Redis connection error'),
+      );
       connection.on('close', () => this.disconnected());
       connection.on('ready', () => (this.subscribed ? this.resync('reconnect') : this.subscribe()));
     }
@@ -223,9 +225,12 @@ class RedisList implements RedisRevocationList {
       const mirrorAgeSeconds = (Date.now() - this.lastCurrentAt) / 1000;
       this.stale = true;
       if (failMode === 'closed') this.unavailable = true;
-      logger.warn({ mirrorAgeSeconds, failMode }, failMode === 'closed'
-        ? 'authgate: revocation mirror is stale; refusing tokens with 503 until Redis is back'
-        : 'authgate: revocation mirror is stale; still serving from it (failMode open): revocations made meanwhile are not seen');
+      logger.warn(
+        { mirrorAgeSeconds, failMode },
+        failMode === 'closed'
+          ? 'authgate: revocation mirror is stale; refusing tokens with 503 until Redis is back'
+          : 'authgate: revocation mirror is stale; still serving from it (failMode open): revocations made meanwhile are not seen',
+      );
       onEvent({ type: 'revocation_stale', mirrorAgeSeconds, failMode });
     }, maxStaleness * 1000);
     this.staleTimer.unref();

@@ -44,7 +44,7 @@ function entryFrom(values: Record<string, string | boolean | undefined>): Revoca
   const unrevoke = values.unrevoke === true;
   if (jti !== undefined) {
     const exp = str('exp');
-    if (exp === undefined && !unrevoke) throw new UsageError('--jti needs --exp (the token\'s exp, epoch seconds)');
+    if (exp === undefined && !unrevoke) throw new UsageError("--jti needs --exp (the token's exp, epoch seconds)");
     return tokenEntry('authgate-revoke', { jti, ...(exp === undefined ? {} : { exp: time('exp', exp) }), ...scope } as never, !unrevoke);
   }
   const now = Date.now() / 1000;
@@ -81,7 +81,9 @@ export async function runRevokeCommand(argv: readonly string[], output: CommandO
   try {
     const keys = keySpace(typeof values['key-prefix'] === 'string' ? values['key-prefix'] : DEFAULT_KEY_PREFIX);
     await writeEntry({ redis, keys, maxTokenLifetime, commandTimeout: timeout, retainPastExpiry: () => DEFAULT_RETAIN_PAST_EXPIRY }, op, entry);
-    output.out(`${op === 'add' ? 'revoked' : 'unrevoked'} ${entry.kind} ${entry.id}${entry.iss === null ? ' (every issuer)' : ` (issuer ${entry.iss})`}`);
+    output.out(
+      `${op === 'add' ? 'revoked' : 'unrevoked'} ${entry.kind} ${entry.id}${entry.iss === null ? ' (every issuer)' : ` (issuer ${entry.iss})`}`,
+    );
     return 0;
   } catch (error) {
     output.err(`authgate-revoke: ${(error as Error).message}`);

@@ -44,7 +44,10 @@ describe('authgate-revoke', () => {
     expect(await run('--jti', 'x', '--exp', '1')).toMatchObject({ code: 2, err: expect.stringContaining('--redis') });
     expect(await run('--redis', redis.url, '--jti', 'x')).toMatchObject({ code: 2, err: expect.stringContaining('--exp') });
     expect(await run('--redis', redis.url, '--sub', 'a', '--client', 'b')).toMatchObject({ code: 2, err: expect.stringContaining('exactly one') });
-    expect(await run('--redis', redis.url, '--sub', 'a', '--before', 'yesterday-ish')).toMatchObject({ code: 2, err: expect.stringContaining('--before') });
+    expect(await run('--redis', redis.url, '--sub', 'a', '--before', 'yesterday-ish')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--before'),
+    });
     expect(await run('--redis', redis.url, '--bogus')).toMatchObject({ code: 2 });
     expect(await run('--help')).toMatchObject({ code: 0, out: expect.stringContaining('Usage') });
   });
@@ -62,7 +65,10 @@ describe('authgate-revoke', () => {
     expect(existsSync(bin)).toBe(true); // pnpm test builds first; run `pnpm build` when running vitest alone
     const { stdout } = await promisify(execFile)(bin, ['--redis', redis.url, '--key-prefix', 'cli:', '--client', 'svc']);
     expect(stdout).toContain('revoked client svc');
-    const failed = await promisify(execFile)(bin, ['--sub']).then(() => 0, (error: { code: number }) => error.code);
+    const failed = await promisify(execFile)(bin, ['--sub']).then(
+      () => 0,
+      (error: { code: number }) => error.code,
+    );
     expect(failed).toBe(2);
   });
 });

@@ -114,7 +114,11 @@ describe('createRedisRevocationList', () => {
     const events: RedisRevocationEvent['type'][] = [];
     const a = await lists.list(redis.url, { onEvent: (event) => events.push(event.type) });
     expect(events).toContain('revocation_resynced');
-    const b = await lists.list(redis.url, { onEvent: () => { throw new Error('hook bug'); } });
+    const b = await lists.list(redis.url, {
+      onEvent: () => {
+        throw new Error('hook bug');
+      },
+    });
     await a.revokeSubject({ sub: 'e' });
     await within(200, () => b.size === 1, 'B still mirrors');
   });

@@ -35,7 +35,7 @@ export function createBadTokens(context: SignContext): BadTokens {
     },
 
     async wrongIssuer(claims, options = {}, issuer = WRONG_ISSUER) {
-      if (issuer === context.issuerUrl) throw new Error('@authgate/testing: wrongIssuer needs an issuer other than this issuer\'s url');
+      if (issuer === context.issuerUrl) throw new Error("@authgate/testing: wrongIssuer needs an issuer other than this issuer's url");
       return signToken(context, claims, { ...options, issuer });
     },
 

@@ -36,7 +36,8 @@ function openssl(args: readonly string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile('openssl', args, { cwd }, (error, _stdout, stderr) => {
       if (error === null) resolve();
-      else if ((error as NodeJS.ErrnoException).code === 'ENOENT') reject(new Error('@authgate/testing: createTestCa needs the openssl command (apt-get install openssl)'));
+      else if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        reject(new Error('@authgate/testing: createTestCa needs the openssl command (apt-get install openssl)'));
       else reject(new Error(`@authgate/testing: openssl ${args[0]} failed: ${stderr.trim()}`));
     });
   });
@@ -68,8 +69,27 @@ export async function createTestCa(): Promise<TestCa> {
       const usage = san.length > 0 ? ['extendedKeyUsage=serverAuth', `subjectAltName=${san.join(',')}`] : ['extendedKeyUsage=clientAuth'];
       await writeFile(join(dir, `${id}.ext`), `${usage.join('\n')}\n`);
       await openssl(['req', '-new', ...KEY, '-keyout', `${id}.key`, '-out', `${id}.csr`, '-subj', `/CN=${name}`], dir);
-      await openssl(['x509', '-req', '-in', `${id}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(serial + 1000),
-        '-days', '1', '-extfile', `${id}.ext`, '-out', `${id}.pem`], dir);
+      await openssl(
+        [
+          'x509',
+          '-req',
+          '-in',
+          `${id}.csr`,
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-set_serial',
+          String(serial + 1000),
+          '-days',
+          '1',
+          '-extfile',
+          `${id}.ext`,
+          '-out',
+          `${id}.pem`,
+        ],
+        dir,
+      );
       const [cert, keyPem] = await Promise.all([readFile(join(dir, `${id}.pem`), 'utf8'), readFile(join(dir, `${id}.key`), 'utf8')]);
       const thumbprint = createHash('sha256').update(new X509Certificate(cert).raw).digest('base64url');
       return { certPem: cert, keyPem, thumbprint, cnf: Object.freeze({ 'x5t#S256': thumbprint }), escapedPem: encodeURIComponent(cert) };

@@ -74,7 +74,7 @@ async function signProof(
   request: DpopProofRequest,
   mistakes: DpopProofMistakes,
 ): Promise<string> {
-  const jwk = mistakes.privateJwk === true ? await exportJWK(privateKey) : mistakes.jwk ?? publicJwk;
+  const jwk = mistakes.privateJwk === true ? await exportJWK(privateKey) : (mistakes.jwk ?? publicJwk);
   const header: Record<string, unknown> = { alg: mistakes.alg ?? alg, jwk };
   const typ = mistakes.typ === undefined ? 'dpop+jwt' : mistakes.typ;
   if (typ !== null) header.typ = typ;
@@ -84,9 +84,10 @@ async function signProof(
     htu: request.url,
     iat: mistakes.issuedAt === undefined ? nowSeconds() : epochSeconds(mistakes.issuedAt, nowSeconds(), 'issuedAt'),
   };
-  const ath = mistakes.ath === undefined && request.accessToken !== undefined
-    ? createHash('sha256').update(request.accessToken).digest('base64url')
-    : mistakes.ath;
+  const ath =
+    mistakes.ath === undefined && request.accessToken !== undefined
+      ? createHash('sha256').update(request.accessToken).digest('base64url')
+      : mistakes.ath;
   if (typeof ath === 'string') payload.ath = ath;
   if (request.nonce !== undefined) payload.nonce = request.nonce;
   for (const [claim, value] of Object.entries(mistakes.claims ?? {})) {

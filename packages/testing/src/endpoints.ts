@@ -91,7 +91,10 @@ export async function handleTokenRequest(
   if (form.get('grant_type') !== 'client_credentials') {
     return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'only client_credentials is supported' }, noStore);
   }
-  const requested = form.getAll('audience').concat(form.getAll('resource')).filter((value) => value !== '');
+  const requested = form
+    .getAll('audience')
+    .concat(form.getAll('resource'))
+    .filter((value) => value !== '');
   const audience = requested.length === 0 ? defaultAudience : requested.length === 1 ? requested[0] : requested;
   if (audience === undefined) {
     return sendJson(res, 400, { error: 'invalid_target', error_description: 'name the API: audience=... (or set defaultAudience)' }, noStore);
@@ -100,10 +103,15 @@ export async function handleTokenRequest(
   const scope = form.get('scope') ?? undefined;
   const claims: TokenClaims = { sub: clientId, client_id: clientId, ...(scope === undefined ? {} : { scope }) };
   const accessToken = await mint(claims, { audience, expiresIn: TOKEN_LIFETIME_SECONDS });
-  return sendJson(res, 200, {
-    access_token: accessToken,
-    token_type: 'Bearer',
-    expires_in: TOKEN_LIFETIME_SECONDS,
-    ...(scope === undefined ? {} : { scope }),
-  }, noStore);
+  return sendJson(
+    res,
+    200,
+    {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: TOKEN_LIFETIME_SECONDS,
+      ...(scope === undefined ? {} : { scope }),
+    },
+    noStore,
+  );
 }

@@ -159,11 +159,13 @@ export function createFaultyEndpoint(behaviour: EndpointBehaviour): FaultyEndpoi
       mode = { kind: 'down' };
     },
     status(code) {
-      if (!Number.isInteger(code) || code < 200 || code > 599) throw new RangeError(`@authgate/testing: ${name}.status needs an HTTP status from 200 to 599 (got ${code})`);
+      if (!Number.isInteger(code) || code < 200 || code > 599)
+        throw new RangeError(`@authgate/testing: ${name}.status needs an HTTP status from 200 to 599 (got ${code})`);
       mode = { kind: 'status', code };
     },
     slow(ms) {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`@authgate/testing: ${name}.slow needs a non-negative number of milliseconds (got ${ms})`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`@authgate/testing: ${name}.slow needs a non-negative number of milliseconds (got ${ms})`);
       mode = { kind: 'slow', ms };
     },
     hang() {
@@ -176,7 +178,8 @@ export function createFaultyEndpoint(behaviour: EndpointBehaviour): FaultyEndpoi
       mode = { kind: 'truncated' };
     },
     oversized(bytes = DEFAULT_OVERSIZED_BYTES, options = {}) {
-      if (!Number.isSafeInteger(bytes) || bytes < 1) throw new RangeError(`@authgate/testing: ${name}.oversized needs a positive whole number of bytes (got ${bytes})`);
+      if (!Number.isSafeInteger(bytes) || bytes < 1)
+        throw new RangeError(`@authgate/testing: ${name}.oversized needs a positive whole number of bytes (got ${bytes})`);
       mode = { kind: 'oversized', bytes, contentLength: options.contentLength !== false };
     },
     empty() {

@@ -8,7 +8,16 @@ import type { PublicJwk, PublicJwks, SigningAlgorithm } from './types.js';
  */
 
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
 ];
 
 export function isSigningAlgorithm(value: unknown): value is SigningAlgorithm {
@@ -67,7 +76,9 @@ export class KeyStore {
 
   remove(kid: string): void {
     if (!this.published.delete(kid)) {
-      throw new Error(`@authgate/testing: no published key has kid ${JSON.stringify(kid)}; published: ${[...this.published.keys()].join(', ') || 'none'}`);
+      throw new Error(
+        `@authgate/testing: no published key has kid ${JSON.stringify(kid)}; published: ${[...this.published.keys()].join(', ') || 'none'}`,
+      );
     }
   }
 
@@ -97,9 +108,7 @@ export class KeyStore {
   static publicPem(key: SigningKey): string {
     const { n, e } = key.publicJwk;
     const rsaJwk: JsonWebKey = { kty: 'RSA', n, e };
-    return createPublicKey({ key: rsaJwk, format: 'jwk' })
-      .export({ type: 'spki', format: 'pem' })
-      .toString();
+    return createPublicKey({ key: rsaJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
   }
 
   publicJwks(): PublicJwks {

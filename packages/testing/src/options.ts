@@ -36,8 +36,8 @@ function normalizeHost(value: TestIssuerOptions['host'], allowNonLoopback: boole
   if (!allowNonLoopback && !LOOPBACK_HOSTS.has(host.toLowerCase())) {
     // This server signs whatever anyone asks it to: reachable from the network, it is a token vending machine.
     fail(
-      `refusing to listen on ${JSON.stringify(value)}: the test issuer mints tokens for anyone, so it only binds to `
-        + '127.0.0.1, ::1 or localhost. Pass allowNonLoopback: true if you really need another interface (e.g. in a container).',
+      `refusing to listen on ${JSON.stringify(value)}: the test issuer mints tokens for anyone, so it only binds to ` +
+        '127.0.0.1, ::1 or localhost. Pass allowNonLoopback: true if you really need another interface (e.g. in a container).',
     );
   }
   return host;

@@ -29,8 +29,8 @@ function resolveAudience(context: SignContext, claims: TokenClaims, options: Sig
   if (context.defaultAudience !== undefined) return copyAudience(context.defaultAudience);
   // A token without aud is accepted by any API of the issuer: tests should ask for that explicitly, never get it by accident.
   throw new Error(
-    "@authgate/testing: the token needs an audience: pass { audience: 'my-api' }, set defaultAudience on createTestIssuer, "
-      + 'or pass { audience: null } for a token without aud on purpose',
+    "@authgate/testing: the token needs an audience: pass { audience: 'my-api' }, set defaultAudience on createTestIssuer, " +
+      'or pass { audience: null } for a token without aud on purpose',
   );
 }
 
@@ -42,9 +42,7 @@ function copyAudience(audience: string | readonly string[]): string | string[] {
 export function buildPayload(context: SignContext, claims: TokenClaims = {}, options: SignOptions = {}): Record<string, unknown> {
   if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new TypeError('@authgate/testing: claims must be an object');
   const now = nowSeconds();
-  const iat = options.issuedAt !== undefined
-    ? epochSeconds(options.issuedAt, now, 'issuedAt')
-    : typeof claims.iat === 'number' ? claims.iat : now;
+  const iat = options.issuedAt !== undefined ? epochSeconds(options.issuedAt, now, 'issuedAt') : typeof claims.iat === 'number' ? claims.iat : now;
   // Claims may hold values of the wrong type on purpose (testing a verifier's claim checks): they are kept as given.
   const payload: Record<string, unknown> = { iss: context.issuerUrl, iat, jti: randomUUID(), ...claims };
   if (options.issuedAt !== undefined) payload.iat = iat;
@@ -63,7 +61,8 @@ export function buildPayload(context: SignContext, claims: TokenClaims = {}, opt
 export function buildHeader(alg: string, defaultKid: string, options: SignOptions = {}): Record<string, unknown> {
   const extra = options.header ?? {};
   for (const [field, option] of Object.entries(RESERVED_HEADER_FIELDS)) {
-    if (Object.hasOwn(extra, field)) throw new TypeError(`@authgate/testing: set the header's ${field} with the ${option} option, not header.${field}`);
+    if (Object.hasOwn(extra, field))
+      throw new TypeError(`@authgate/testing: set the header's ${field} with the ${option} option, not header.${field}`);
   }
   const header: Record<string, unknown> = { ...extra, alg };
   const kid = options.kid === undefined ? defaultKid : options.kid;

@@ -3,11 +3,7 @@
  */
 
 /** The JWS algorithms the test issuer can sign with: the asymmetric ones @authgate/core verifies. */
-export type SigningAlgorithm =
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'ES512'
-  | 'EdDSA';
+export type SigningAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
 /** Seconds as a number, or a string such as `'30s'`, `'5m'`, `'1h'`, `'2d'` (a leading `-` counts backwards). */
 export type Duration = number | `${number}${'s' | 'm' | 'h' | 'd'}`;
@@ -202,7 +198,12 @@ export interface TestIssuer {
   /** The introspection endpoint answers `{"active":false}` for this token (opaque or JWT) from now on. */
   revoke(token: string): void;
   /** Signs like `sign()`, then encrypts the JWT to `key` (the API's public encryption key): a nested JWE. */
-  signEncrypted(claims: TokenClaims | undefined, options: SignOptions | undefined, key: import('jose').JWK, encryption?: EncryptOptions): Promise<string>;
+  signEncrypted(
+    claims: TokenClaims | undefined,
+    options: SignOptions | undefined,
+    key: import('jose').JWK,
+    encryption?: EncryptOptions,
+  ): Promise<string>;
   /** Fault injection and latency for the introspection endpoint (same modes as `jwks`; `empty()` answers `{}`). */
   readonly introspection: EndpointFaults;
   /** Signs an access token with the current key of `options.algorithm` (default the first algorithm). */

@@ -78,7 +78,9 @@ describe('bad tokens are refused by @authgate/core for the right reason', () => 
     const token = await issuer.bad.wrongIssuer(claims, { audience: 'orders-api' });
     const { payload: verified } = await jwtVerify(token, createRemoteJWKSet(new URL(issuer.jwksUri)), { algorithms: ['RS256'] });
     expect(verified.iss).toBe(WRONG_ISSUER);
-    expect(payload(await issuer.bad.wrongIssuer(claims, { audience: 'orders-api', issuer: issuer.url }, 'https://evil.test')).iss).toBe('https://evil.test');
+    expect(payload(await issuer.bad.wrongIssuer(claims, { audience: 'orders-api', issuer: issuer.url }, 'https://evil.test')).iss).toBe(
+      'https://evil.test',
+    );
     await expect(issuer.bad.wrongIssuer(claims, { audience: 'orders-api' }, issuer.url)).rejects.toThrow(/other than/);
   });
 

@@ -11,7 +11,14 @@ describe('JWKS faults as @authgate/core sees them', () => {
   afterEach(() => issuer.close());
 
   function verifierFor(options: Partial<VerifierOptions> = {}) {
-    return createVerifier({ issuer: issuer.url, audience: 'orders-api', algorithms: ['RS256'], jwksUri: issuer.jwksUri, logger: silentLogger, ...options });
+    return createVerifier({
+      issuer: issuer.url,
+      audience: 'orders-api',
+      algorithms: ['RS256'],
+      jwksUri: issuer.jwksUri,
+      logger: silentLogger,
+      ...options,
+    });
   }
 
   const outages: Array<[string, (issuer: TestIssuer) => void]> = [

@@ -117,7 +117,10 @@ describe('listening', () => {
     }
   });
 
-  it.each([['::1', /^http:\/\/\[::1\]:\d+$/], ['localhost', /^http:\/\/localhost:\d+$/]] as const)('listens on %s', async (host, shape) => {
+  it.each([
+    ['::1', /^http:\/\/\[::1\]:\d+$/],
+    ['localhost', /^http:\/\/localhost:\d+$/],
+  ] as const)('listens on %s', async (host, shape) => {
     const issuer = await createTestIssuer({ host });
     try {
       expect(issuer.url).toMatch(shape);

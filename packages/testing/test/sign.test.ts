@@ -103,15 +103,19 @@ describe('sign(): claims and options', () => {
   it('precedence: defaults < claims < options', async () => {
     const claims = payload(await issuer.sign({ iss: 'claims-iss', sub: 'claims-sub', aud: 'claims-aud', custom: 1 }));
     expect(claims).toMatchObject({ iss: 'claims-iss', sub: 'claims-sub', aud: 'claims-aud', custom: 1 });
-    const options = payload(await issuer.sign(
-      { iss: 'claims-iss', sub: 'claims-sub', aud: 'claims-aud' },
-      { issuer: 'opt-iss', subject: 'opt-sub', audience: 'opt-aud' },
-    ));
+    const options = payload(
+      await issuer.sign({ iss: 'claims-iss', sub: 'claims-sub', aud: 'claims-aud' }, { issuer: 'opt-iss', subject: 'opt-sub', audience: 'opt-aud' }),
+    );
     expect(options).toMatchObject({ iss: 'opt-iss', sub: 'opt-sub', aud: 'opt-aud' });
   });
 
   it.each([
-    ['30s', 30], ['5m', 300], ['1h', 3600], ['2d', 172_800], [90, 90], ['-1m', -60],
+    ['30s', 30],
+    ['5m', 300],
+    ['1h', 3600],
+    ['2d', 172_800],
+    [90, 90],
+    ['-1m', -60],
   ] as const)('expiresIn %s is counted from iat', async (expiresIn, seconds) => {
     const claims = payload(await issuer.sign({}, { expiresIn }));
     expect(claims.exp).toBe((claims.iat as number) + seconds);

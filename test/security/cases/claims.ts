@@ -11,7 +11,18 @@ export function claimCases(ctx: SecurityContext, base: BaseTokens): AttackCase[]
     const claim = (name: string, extra: Record<string, unknown>, reason: AuthErrorReason, header: Record<string, unknown> = {}): void => {
       add(tokenCase('claims', name, ctx.mint(k.es256, extra, header), reason));
     };
-    for (const iss of ['https://idp.example.com', 'https://idp.example.com//', 'HTTPS://IDP.EXAMPLE.COM/', 'https://IDP.example.com/', 'https://idp.example.com/ ', ' https://idp.example.com/', 'https://idp.example.com.evil.example/', 'https://idp.example.com/tenant/', 'https://idp.example.com:443/', 'http://idp.example.com/']) {
+    for (const iss of [
+      'https://idp.example.com',
+      'https://idp.example.com//',
+      'HTTPS://IDP.EXAMPLE.COM/',
+      'https://IDP.example.com/',
+      'https://idp.example.com/ ',
+      ' https://idp.example.com/',
+      'https://idp.example.com.evil.example/',
+      'https://idp.example.com/tenant/',
+      'https://idp.example.com:443/',
+      'http://idp.example.com/',
+    ]) {
       claim(`wrong iss ${JSON.stringify(iss)}`, { iss }, 'issuer_not_allowed');
     }
     claim('iss missing', { iss: undefined }, 'claim_missing');
@@ -45,14 +56,28 @@ export function claimCases(ctx: SecurityContext, base: BaseTokens): AttackCase[]
     claim('scp as a number', { scp: 7 }, 'claim_invalid');
     claim('jti as a number', { jti: 12345 }, 'claim_invalid');
     claim('client_id as an object', { client_id: { id: 'web-app' } }, 'claim_invalid');
-    add(tokenCase('claims', 'exp 1e999 (parses as Infinity)', signed(ctx.header(k.es256), withRawMember({ ...ctx.claims(), exp: undefined }, 'exp', '1e999'), k.es256), 'claim_invalid'));
+    add(
+      tokenCase(
+        'claims',
+        'exp 1e999 (parses as Infinity)',
+        signed(ctx.header(k.es256), withRawMember({ ...ctx.claims(), exp: undefined }, 'exp', '1e999'), k.es256),
+        'claim_invalid',
+      ),
+    );
     // RFC 9068: an ID token (typ JWT, nonce, azp) is not an access token, even for the right audience.
-    claim('ID token presented as access token (typ JWT, nonce, azp)', { nonce: 'n-0S6_WzA2Mj', azp: 'web-app', auth_time: ctx.now - 10, at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q' }, 'type_not_allowed', { typ: 'JWT' });
+    claim(
+      'ID token presented as access token (typ JWT, nonce, azp)',
+      { nonce: 'n-0S6_WzA2Mj', azp: 'web-app', auth_time: ctx.now - 10, at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q' },
+      'type_not_allowed',
+      { typ: 'JWT' },
+    );
     claim('typ missing', {}, 'type_not_allowed', { typ: undefined });
     claim('typ application/jwt', {}, 'type_not_allowed', { typ: 'application/jwt' });
     claim('typ "at+jwt " (trailing space)', {}, 'type_not_allowed', { typ: 'at+jwt ' });
     claim('typ id_token+jwt', {}, 'type_not_allowed', { typ: 'id_token+jwt' });
-    claim('typ logout+jwt (a logout token)', { events: { 'http://schemas.openid.net/event/backchannel-logout': {} } }, 'type_not_allowed', { typ: 'logout+jwt' });
+    claim('typ logout+jwt (a logout token)', { events: { 'http://schemas.openid.net/event/backchannel-logout': {} } }, 'type_not_allowed', {
+      typ: 'logout+jwt',
+    });
     claim('typ as an array', {}, 'type_not_allowed', { typ: [ACCESS_TOKEN_TYP] });
   }
   return cases;

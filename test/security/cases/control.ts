@@ -10,7 +10,13 @@ export async function buildAcceptCases(ctx: SecurityContext): Promise<AcceptCase
   const k = ctx.keys;
   const accepted: AcceptCase[] = [];
   for (const key of [k.rs256, k.ps256, k.es256, k.eddsa]) {
-    accepted.push({ class: 'alg-allowlist', name: `valid ${key.alg} token`, profile: 'strict', token: ctx.mint(key), identity: { subject: 'user-1', issuer: ISSUER, alg: key.alg } });
+    accepted.push({
+      class: 'alg-allowlist',
+      name: `valid ${key.alg} token`,
+      profile: 'strict',
+      token: ctx.mint(key),
+      identity: { subject: 'user-1', issuer: ISSUER, alg: key.alg },
+    });
   }
   accepted.push({
     class: 'alg-key-binding',
@@ -22,7 +28,13 @@ export async function buildAcceptCases(ctx: SecurityContext): Promise<AcceptCase
   });
   const t = ctx.mint(k.rs256);
   for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
-    accepted.push({ class: 'transport', name: `scheme "${scheme}" (case-insensitive, RFC 7235)`, profile: 'strict', authorization: `${scheme} ${t}`, identity: { subject: 'user-1' } });
+    accepted.push({
+      class: 'transport',
+      name: `scheme "${scheme}" (case-insensitive, RFC 7235)`,
+      profile: 'strict',
+      authorization: `${scheme} ${t}`,
+      identity: { subject: 'user-1' },
+    });
   }
   accepted.push({
     class: 'transport',
@@ -32,14 +44,66 @@ export async function buildAcceptCases(ctx: SecurityContext): Promise<AcceptCase
     identity: { subject: 'user-1' },
     why: 'RFC 7235 §2.1: credentials = auth-scheme [ 1*SP token68 ]; any number of spaces is legal',
   });
-  accepted.push({ class: 'claims', name: 'typ application/at+jwt (RFC 7515 §4.1.9 prefix)', profile: 'strict', token: ctx.mint(k.es256, {}, { typ: 'application/at+jwt' }), identity: { subject: 'user-1' } });
-  accepted.push({ class: 'claims', name: 'aud array naming this API among others', profile: 'strict', token: ctx.mint(k.es256, { aud: ['billing-api', AUDIENCE] }), identity: { subject: 'user-1' } });
-  accepted.push({ class: 'multi-issuer', name: 'issuer A with its own key', profile: 'multiIssuer', token: ctx.mint(k.issuerA, { iss: ISSUER_A }), identity: { issuer: ISSUER_A } });
-  accepted.push({ class: 'multi-issuer', name: 'issuer B with its own key', profile: 'multiIssuer', token: ctx.mint(k.issuerB, { iss: ISSUER_B }), identity: { issuer: ISSUER_B } });
-  accepted.push({ class: 'hostile-jwks', name: 'the one good key of the hostile set still works', profile: 'hostileJwks', token: ctx.mint(k.anchor), identity: { subject: 'user-1' } });
-  accepted.push({ class: 'scopes', name: 'exact scope among several', profile: 'strict', token: ctx.mint(k.es256, { scope: 'orders:read orders:write' }), requiredScopes: ['orders:write'], identity: { scopes: ['orders:read', 'orders:write'] } });
-  accepted.push({ class: 'scopes', name: 'scp array', profile: 'strict', token: ctx.mint(k.es256, { scope: undefined, scp: ['orders:read'] }), requiredScopes: ['orders:read'], identity: { scopes: ['orders:read'] } });
-  accepted.push({ class: 'scopes', name: 'any-of with one present', profile: 'strict', token: ctx.mint(k.es256, { scope: 'orders:write' }), requiredScopes: ['orders:read', 'orders:write'], scopeMode: 'any', identity: { scopes: ['orders:write'] } });
+  accepted.push({
+    class: 'claims',
+    name: 'typ application/at+jwt (RFC 7515 §4.1.9 prefix)',
+    profile: 'strict',
+    token: ctx.mint(k.es256, {}, { typ: 'application/at+jwt' }),
+    identity: { subject: 'user-1' },
+  });
+  accepted.push({
+    class: 'claims',
+    name: 'aud array naming this API among others',
+    profile: 'strict',
+    token: ctx.mint(k.es256, { aud: ['billing-api', AUDIENCE] }),
+    identity: { subject: 'user-1' },
+  });
+  accepted.push({
+    class: 'multi-issuer',
+    name: 'issuer A with its own key',
+    profile: 'multiIssuer',
+    token: ctx.mint(k.issuerA, { iss: ISSUER_A }),
+    identity: { issuer: ISSUER_A },
+  });
+  accepted.push({
+    class: 'multi-issuer',
+    name: 'issuer B with its own key',
+    profile: 'multiIssuer',
+    token: ctx.mint(k.issuerB, { iss: ISSUER_B }),
+    identity: { issuer: ISSUER_B },
+  });
+  accepted.push({
+    class: 'hostile-jwks',
+    name: 'the one good key of the hostile set still works',
+    profile: 'hostileJwks',
+    token: ctx.mint(k.anchor),
+    identity: { subject: 'user-1' },
+  });
+  accepted.push({
+    class: 'scopes',
+    name: 'exact scope among several',
+    profile: 'strict',
+    token: ctx.mint(k.es256, { scope: 'orders:read orders:write' }),
+    requiredScopes: ['orders:write'],
+    identity: { scopes: ['orders:read', 'orders:write'] },
+  });
+  accepted.push({
+    class: 'scopes',
+    name: 'scp array',
+    profile: 'strict',
+    token: ctx.mint(k.es256, { scope: undefined, scp: ['orders:read'] }),
+    requiredScopes: ['orders:read'],
+    identity: { scopes: ['orders:read'] },
+  });
+  accepted.push({
+    class: 'scopes',
+    name: 'any-of with one present',
+    profile: 'strict',
+    token: ctx.mint(k.es256, { scope: 'orders:write' }),
+    requiredScopes: ['orders:read', 'orders:write'],
+    scopeMode: 'any',
+    identity: { scopes: ['orders:write'] },
+  });
   {
     const header = ctx.header(k.rs256);
     accepted.push({

@@ -28,10 +28,26 @@ export function keySetCases(ctx: SecurityContext, base: BaseTokens): AttackCase[
       const forged = pkcs1Sha256(`${header}.${payload}`, fromB64(ctx.exponentOneJwk.n as string).length);
       hostile('RSA key with public exponent 1 (signature forged without any private key)', `${header}.${payload}.${b64(forged)}`, 'unknown_key');
     }
-    hostile('symmetric key in the JWKS, HS256 token signed with it', compact({ alg: 'HS256', typ: ACCESS_TOKEN_TYP, kid: 'hmac' }, ctx.claims(), 'HS256', ctx.hmacSecret), 'algorithm_not_allowed');
-    hostile('symmetric key in the JWKS, RS256 header naming it', compact({ alg: 'RS256', typ: ACCESS_TOKEN_TYP, kid: 'hmac' }, ctx.claims(), 'RS256', k.attackerRsa.privateKey), 'unknown_key');
-    add(tokenCase('hostile-jwks', 'JWKS with no usable key at all: fail closed', ctx.mint(k.rsaEnc), 'key_source_unavailable', { profile: 'onlyBadJwks' }));
-    add(tokenCase('hostile-jwks', 'JWKS with no usable key, token for a key that is not even there', ctx.mint(k.anchor), 'key_source_unavailable', { profile: 'onlyBadJwks' }));
+    hostile(
+      'symmetric key in the JWKS, HS256 token signed with it',
+      compact({ alg: 'HS256', typ: ACCESS_TOKEN_TYP, kid: 'hmac' }, ctx.claims(), 'HS256', ctx.hmacSecret),
+      'algorithm_not_allowed',
+    );
+    hostile(
+      'symmetric key in the JWKS, RS256 header naming it',
+      compact({ alg: 'RS256', typ: ACCESS_TOKEN_TYP, kid: 'hmac' }, ctx.claims(), 'RS256', k.attackerRsa.privateKey),
+      'unknown_key',
+    );
+    add(
+      tokenCase('hostile-jwks', 'JWKS with no usable key at all: fail closed', ctx.mint(k.rsaEnc), 'key_source_unavailable', {
+        profile: 'onlyBadJwks',
+      }),
+    );
+    add(
+      tokenCase('hostile-jwks', 'JWKS with no usable key, token for a key that is not even there', ctx.mint(k.anchor), 'key_source_unavailable', {
+        profile: 'onlyBadJwks',
+      }),
+    );
   }
 
   // --- multi-issuer -------------------------------------------------------------------------------------------
@@ -41,7 +57,11 @@ export function keySetCases(ctx: SecurityContext, base: BaseTokens): AttackCase[
     };
     multi("issuer A's key and kid, token claims issuer B", ctx.mint(k.issuerA, { iss: ISSUER_B }), 'unknown_key');
     multi("issuer B's key and kid, token claims issuer A", ctx.mint(k.issuerB, { iss: ISSUER_A }), 'unknown_key');
-    multi("issuer A's key with issuer B's kid, token claims issuer B", ctx.mint({ ...k.issuerA, kid: k.issuerB.kid }, { iss: ISSUER_B }), 'signature_invalid');
+    multi(
+      "issuer A's key with issuer B's kid, token claims issuer B",
+      ctx.mint({ ...k.issuerA, kid: k.issuerB.kid }, { iss: ISSUER_B }),
+      'signature_invalid',
+    );
     multi("issuer A's key, no kid, token claims issuer B", ctx.mint(k.issuerA, { iss: ISSUER_B }, { kid: undefined }), 'signature_invalid');
     multi('an issuer that is not listed', ctx.mint(k.issuerA, { iss: 'https://c.idp.example/' }), 'issuer_not_allowed');
     multi('the strict issuer, not listed here', ctx.mint(k.issuerA, { iss: ISSUER }), 'issuer_not_allowed');

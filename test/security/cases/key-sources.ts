@@ -20,7 +20,12 @@ export function keySourceCases(ctx: SecurityContext, base: BaseTokens): AttackCa
     inject('embedded jwk, no kid (CVE-2018-0114)', { jwk: attackerJwk, ...noKid }, 'unknown_key');
     inject("embedded jwk, the attacker's kid", { jwk: attackerJwk }, 'unknown_key');
     inject('embedded jwk, a published kid', { jwk: { ...attackerJwk, kid: k.rs256.kid }, kid: k.rs256.kid }, 'signature_invalid');
-    inject('embedded EC jwk, a published kid', { jwk: { ...k.attackerEc.jwk, kid: k.es256.kid }, kid: k.es256.kid }, 'signature_invalid', k.attackerEc);
+    inject(
+      'embedded EC jwk, a published kid',
+      { jwk: { ...k.attackerEc.jwk, kid: k.es256.kid }, kid: k.es256.kid },
+      'signature_invalid',
+      k.attackerEc,
+    );
     inject('embedded jwk naming a published kid, header kid absent', { jwk: { ...attackerJwk, kid: k.rs256.kid }, ...noKid }, 'unknown_key');
     inject('jku to the trap, attacker kid', { jku: trapJwks }, 'unknown_key');
     inject('jku to the trap, no kid', { jku: trapJwks, ...noKid }, 'unknown_key');
@@ -30,11 +35,33 @@ export function keySourceCases(ctx: SecurityContext, base: BaseTokens): AttackCa
     const x5c = [publicKeyEncodings(attacker).spkiDer.toString('base64')];
     inject('x5c attacker certificate, no kid', { x5c, ...noKid }, 'unknown_key');
     inject('x5c attacker certificate, a published kid', { x5c, kid: k.rs256.kid }, 'signature_invalid');
-    inject('x5t#S256 thumbprint of the attacker key, no kid', { 'x5t#S256': createHash('sha256').update(publicKeyEncodings(attacker).spkiDer).digest('base64url'), ...noKid }, 'unknown_key');
-    inject('jku, x5u, jwk and x5c together, a published kid', { jku: trapJwks, x5u: `${ctx.trapUrl}/x5u`, jwk: attackerJwk, x5c, kid: k.rs256.kid }, 'signature_invalid');
+    inject(
+      'x5t#S256 thumbprint of the attacker key, no kid',
+      { 'x5t#S256': createHash('sha256').update(publicKeyEncodings(attacker).spkiDer).digest('base64url'), ...noKid },
+      'unknown_key',
+    );
+    inject(
+      'jku, x5u, jwk and x5c together, a published kid',
+      { jku: trapJwks, x5u: `${ctx.trapUrl}/x5u`, jwk: attackerJwk, x5c, kid: k.rs256.kid },
+      'signature_invalid',
+    );
     // The issuer is an allowlist: an attacker's iss must never lead to discovery or a JWKS fetch.
-    add(tokenCase('key-injection', 'iss is the trap (OIDC discovery from the token)', signed(ctx.header(attacker), ctx.claims({ iss: `${ctx.trapUrl}/` }), attacker), 'issuer_not_allowed'));
-    add(tokenCase('key-injection', 'iss is the trap, with jku to the trap', signed(ctx.header(attacker, { jku: trapJwks }), ctx.claims({ iss: ctx.trapUrl }), attacker), 'issuer_not_allowed'));
+    add(
+      tokenCase(
+        'key-injection',
+        'iss is the trap (OIDC discovery from the token)',
+        signed(ctx.header(attacker), ctx.claims({ iss: `${ctx.trapUrl}/` }), attacker),
+        'issuer_not_allowed',
+      ),
+    );
+    add(
+      tokenCase(
+        'key-injection',
+        'iss is the trap, with jku to the trap',
+        signed(ctx.header(attacker, { jku: trapJwks }), ctx.claims({ iss: ctx.trapUrl }), attacker),
+        'issuer_not_allowed',
+      ),
+    );
   }
 
   // --- kid hostility (valid signatures by the real key: only the kid is hostile) -------------------------------

@@ -76,7 +76,8 @@ export function requestCase(
   request: Pick<AttackCase, 'authorization' | 'query' | 'form' | 'cookie'>,
   reason: AuthErrorReason,
 ): AttackCase {
-  const values = request.authorization === undefined ? [] : typeof request.authorization === 'string' ? [request.authorization] : request.authorization;
+  const values =
+    request.authorization === undefined ? [] : typeof request.authorization === 'string' ? [request.authorization] : request.authorization;
   return {
     class: cls,
     name,

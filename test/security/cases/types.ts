@@ -113,7 +113,8 @@ const CLASSES_TESTED_IN_CORE: readonly AttackClassInfo[] = [
   {
     class: 'key-injection',
     title: 'Key injection through the token',
-    attacks: 'embedded jwk (CVE-2018-0114), jku and x5u to an attacker server, x5c attacker certificate, iss pointing at the attacker (discovery SSRF); trap server must see zero requests',
+    attacks:
+      'embedded jwk (CVE-2018-0114), jku and x5u to an attacker server, x5c attacker certificate, iss pointing at the attacker (discovery SSRF); trap server must see zero requests',
     files: [CORE, WYCHEPROOF],
   },
   {
@@ -125,25 +126,29 @@ const CLASSES_TESTED_IN_CORE: readonly AttackClassInfo[] = [
   {
     class: 'signature',
     title: 'Signature games',
-    attacks: 'stripped or swapped signature, tampered header/payload, ECDSA r=s=0 (CVE-2022-21449), r=s=n, DER instead of P1363, truncated/extended, Ed25519 non-canonical S, PKCS#1/PSS swaps',
+    attacks:
+      'stripped or swapped signature, tampered header/payload, ECDSA r=s=0 (CVE-2022-21449), r=s=n, DER instead of P1363, truncated/extended, Ed25519 non-canonical S, PKCS#1/PSS swaps',
     files: [CORE, WYCHEPROOF, FUZZ],
   },
   {
     class: 'structure',
     title: 'Malformed structure and encodings',
-    attacks: 'JWE, 1/2/4/6 parts, empty, non-JSON and non-object JSON, duplicate members, prototype keys, oversize, deep nesting, crit, b64:false, zip/enc, non-canonical base64url (padding, +/, whitespace, unused bits)',
+    attacks:
+      'JWE, 1/2/4/6 parts, empty, non-JSON and non-object JSON, duplicate members, prototype keys, oversize, deep nesting, crit, b64:false, zip/enc, non-canonical base64url (padding, +/, whitespace, unused bits)',
     files: [CORE, WYCHEPROOF, FUZZ],
   },
   {
     class: 'claims',
     title: 'Claim validation',
-    attacks: 'iss variants (prefix, slash, case, suffix), aud mismatch/missing/replay/array/empty, exp/nbf/iat, wrong claim types, Infinity exp, ID token as access token (typ)',
+    attacks:
+      'iss variants (prefix, slash, case, suffix), aud mismatch/missing/replay/array/empty, exp/nbf/iat, wrong claim types, Infinity exp, ID token as access token (typ)',
     files: [CORE],
   },
   {
     class: 'hostile-jwks',
     title: 'Hostile key sets',
-    attacks: 'use enc, key_ops encrypt / non-array, RSA 1024, RSA e=1 forgery, duplicate kids, private or symmetric members, off-curve point, alg/curve mismatch, encryption alg, a set with no usable key (503)',
+    attacks:
+      'use enc, key_ops encrypt / non-array, RSA 1024, RSA e=1 forgery, duplicate kids, private or symmetric members, off-curve point, alg/curve mismatch, encryption alg, a set with no usable key (503)',
     files: [CORE, WYCHEPROOF],
   },
   {
@@ -155,13 +160,15 @@ const CLASSES_TESTED_IN_CORE: readonly AttackClassInfo[] = [
   {
     class: 'transport',
     title: 'Authorization header and token transport',
-    attacks: 'other schemes, bare token, two tokens in one header, two Authorization headers, tab/quotes, empty header, token in query/body/cookie when not enabled, very long header',
+    attacks:
+      'other schemes, bare token, two tokens in one header, two Authorization headers, tab/quotes, empty header, token in query/body/cookie when not enabled, very long header',
     files: [CORE, FUZZ],
   },
   {
     class: 'scopes',
     title: 'Scope checks',
-    attacks: 'substring/prefix/case-folding, comma or tab separated, empty scope, all-of vs any-of, scp array, unconfigured claim, prototype-smuggled scope',
+    attacks:
+      'substring/prefix/case-folding, comma or tab separated, empty scope, all-of vs any-of, scp array, unconfigured claim, prototype-smuggled scope',
     files: [CORE],
   },
 ];

@@ -70,7 +70,8 @@ export function createBoundAuthenticator<C extends object>(options: BindingOptio
   function dpopToken(request: RequestLike): string | undefined {
     const header = request.headers.authorization;
     if (typeof header !== 'string' || !DPOP_SCHEME.test(header)) return undefined;
-    if (context.countHeaders(request, 'authorization') > 1) throw new AuthError('multiple_credentials', { realm, detail: 'more than one Authorization header' });
+    if (context.countHeaders(request, 'authorization') > 1)
+      throw new AuthError('multiple_credentials', { realm, detail: 'more than one Authorization header' });
     const match = DPOP_CREDENTIALS.exec(header);
     if (match === null) throw new AuthError('malformed_request', { realm, detail: 'DPoP credentials are not one token68 value' });
     return match[1] as string;
@@ -96,7 +97,8 @@ export function createBoundAuthenticator<C extends object>(options: BindingOptio
       return;
     }
     const presented = certificateThumbprint(request, mtls);
-    if (presented !== bound) throw new AuthError('certificate_mismatch', { realm, detail: presented === undefined ? 'no client certificate' : 'another certificate' });
+    if (presented !== bound)
+      throw new AuthError('certificate_mismatch', { realm, detail: presented === undefined ? 'no client certificate' : 'another certificate' });
   }
 
   function acceptDpop(identity: Identity<C>, proof: VerifiedProof, request: RequestLike): Identity<C> | Promise<Identity<C>> {

@@ -15,7 +15,8 @@ export function confirmationOf(cnf: unknown, realm: string): Confirmation | unde
   if (cnf === null || typeof cnf !== 'object' || Array.isArray(cnf)) throw new AuthError('claim_invalid', { realm, detail: 'cnf is not an object' });
   const { jkt, 'x5t#S256': x5t } = cnf as Record<string, unknown>;
   if (jkt === undefined && x5t === undefined) return undefined;
-  if (jkt !== undefined && (typeof jkt !== 'string' || !THUMBPRINT.test(jkt))) throw new AuthError('claim_invalid', { realm, detail: 'cnf.jkt is not a thumbprint' });
+  if (jkt !== undefined && (typeof jkt !== 'string' || !THUMBPRINT.test(jkt)))
+    throw new AuthError('claim_invalid', { realm, detail: 'cnf.jkt is not a thumbprint' });
   if (x5t !== undefined && (typeof x5t !== 'string' || !THUMBPRINT.test(x5t))) {
     throw new AuthError('claim_invalid', { realm, detail: 'cnf.x5t#S256 is not a thumbprint' });
   }

@@ -44,9 +44,12 @@ function invalid(realm: string, detail: string): AuthError {
 
 /** RFC 7638: the required public members in lexicographic order, hashed with SHA-256. */
 function thumbprint(jwk: Record<string, unknown>): string {
-  const members = jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
-    : jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
-      : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+  const members =
+    jwk.kty === 'RSA'
+      ? { e: jwk.e, kty: jwk.kty, n: jwk.n }
+      : jwk.kty === 'EC'
+        ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
+        : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
   return hash('sha256', JSON.stringify(members), 'base64url');
 }
 

@@ -14,7 +14,7 @@ export interface SocketLike {
 
 /** Trusted proxy addresses and ranges (`'10.0.0.1'`, `'10.0.0.0/8'`, `'::1'`, `'fd00::/8'`) as one matcher. */
 export function parseTrustedProxies(value: unknown): (address: string) => boolean {
-  if (!Array.isArray(value) || value.length === 0) fail('mtls.certificate.trustedProxies must list the proxies\' IP addresses or CIDR ranges');
+  if (!Array.isArray(value) || value.length === 0) fail("mtls.certificate.trustedProxies must list the proxies' IP addresses or CIDR ranges");
   const list = new BlockList();
   for (const entry of value) {
     const [address, prefix, extra] = typeof entry === 'string' ? entry.split('/') : [];

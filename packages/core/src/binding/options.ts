@@ -79,7 +79,9 @@ function normalizePublicUrl(value: unknown): string | undefined {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || url.username !== '') {
-    fail(`dpop.publicUrl must be an absolute http(s) URL without query or credentials, e.g. 'https://api.example.com' (got ${JSON.stringify(value)})`);
+    fail(
+      `dpop.publicUrl must be an absolute http(s) URL without query or credentials, e.g. 'https://api.example.com' (got ${JSON.stringify(value)})`,
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }

@@ -45,7 +45,10 @@ export class TokenCache {
   // a fresh string (a request's header): ~1 µs for a 800-character token, ~0.1 µs for 16. Same entries as `entries`.
   private readonly hot = new Map<string, HotEntry>();
 
-  constructor(maxEntries: number, private readonly rules: TimeRules) {
+  constructor(
+    maxEntries: number,
+    private readonly rules: TimeRules,
+  ) {
     this.entries = new LRUCache({ max: maxEntries });
     this.doorkeeper = new Doorkeeper(maxEntries);
   }

@@ -44,7 +44,11 @@ export function verifierOptionsFromEnv(explicit: Partial<VerifierOptions>, env: 
   const algorithms = read(env, ENV_VARIABLES.algorithms);
   if (explicit.algorithms === undefined && algorithms !== undefined) fromEnv.algorithms = list(algorithms) as Algorithm[];
   const jwksUri = read(env, ENV_VARIABLES.jwksUri);
-  const explicitKeys = explicit.jwks !== undefined || explicit.publicKeyUri !== undefined || explicit.secret !== undefined || (explicit.issuer !== undefined && typeof explicit.issuer !== 'string');
+  const explicitKeys =
+    explicit.jwks !== undefined ||
+    explicit.publicKeyUri !== undefined ||
+    explicit.secret !== undefined ||
+    (explicit.issuer !== undefined && typeof explicit.issuer !== 'string');
   if (explicit.jwksUri === undefined && !explicitKeys && jwksUri !== undefined) fromEnv.jwksUri = jwksUri;
   return fromEnv;
 }

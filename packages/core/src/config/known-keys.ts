@@ -68,7 +68,10 @@ export function rejectUnknownKeys(value: unknown, known: readonly string[], path
     if (allowed.has(key)) continue;
     const where = path === '' ? key : `${path}.${key}`;
     const suggestion = suggestKey(key, known);
-    const hint = suggestion === undefined ? `known options here: ${[...allowed].sort().join(', ')}` : `did you mean ${path === '' ? suggestion : `${path}.${suggestion}`}?`;
+    const hint =
+      suggestion === undefined
+        ? `known options here: ${[...allowed].sort().join(', ')}`
+        : `did you mean ${path === '' ? suggestion : `${path}.${suggestion}`}?`;
     fail(`unknown option ${where}: ${hint}`);
   }
 }

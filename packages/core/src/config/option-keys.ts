@@ -60,7 +60,13 @@ export const TOKEN_CACHE_OPTION_KEYS: OptionKeys<TokenCacheOptions> = { maxEntri
 export const TOKEN_LOCATION_KEYS: OptionKeys<TokenLocations> = { header: true, cookie: true, query: true, body: true };
 
 /** What every adapter accepts besides the verifier's options (adapters add their own record to these). */
-export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = { optional: true, tokenLocations: true, dpop: true, mtls: true, tokenExchange: true };
+export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = {
+  optional: true,
+  tokenLocations: true,
+  dpop: true,
+  mtls: true,
+  tokenExchange: true,
+};
 
 /**
  * Names and shapes of the verifier's options, before any value is read: unknown keys at every level (with a
@@ -92,7 +98,8 @@ export function checkVerifierOptionNames(options: VerifierOptions): void {
   for (const name of ['allowInsecureHttp', 'verifyInThreadPool'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') fail(`${name} must be true or false (got ${describeType(options[name])})`);
   }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail(`onEvent must be a function (got ${describeType(options.onEvent)})`);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
+    fail(`onEvent must be a function (got ${describeType(options.onEvent)})`);
   const logger = options.logger as unknown;
   if (logger !== undefined && logger !== false) {
     const methods = ['debug', 'info', 'warn', 'error'] as const;

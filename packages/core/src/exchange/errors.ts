@@ -12,7 +12,10 @@ export class TokenExchangeError extends Error {
 
   constructor(code: string, status: number | undefined, description: string | undefined, cause?: Error) {
     const where = status === undefined ? '' : ` (HTTP ${status})`;
-    super(`token exchange failed: ${code}${where}${description === undefined ? '' : `: ${description}`}`, cause === undefined ? undefined : { cause });
+    super(
+      `token exchange failed: ${code}${where}${description === undefined ? '' : `: ${description}`}`,
+      cause === undefined ? undefined : { cause },
+    );
     this.code = code;
     this.status = status;
     this.description = description;

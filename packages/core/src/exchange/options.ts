@@ -26,9 +26,11 @@ const PATH = 'tokenExchange';
 
 /** Validates once, at construction; every message names the field (`tokenExchange.…`) and the fix. */
 export function normalizeExchangeOptions(options: TokenExchangeOptions): NormalizedExchangeOptions {
-  if (options === null || typeof options !== 'object') fail(`${PATH} must be an object: { issuer | tokenEndpoint, clientId, clientSecret | privateKey }`);
+  if (options === null || typeof options !== 'object')
+    fail(`${PATH} must be an object: { issuer | tokenEndpoint, clientId, clientSecret | privateKey }`);
   const { issuer, tokenEndpoint } = options;
-  if ((issuer === undefined) === (tokenEndpoint === undefined)) fail(`${PATH}: give issuer (the token endpoint is then discovered) or tokenEndpoint, exactly one`);
+  if ((issuer === undefined) === (tokenEndpoint === undefined))
+    fail(`${PATH}: give issuer (the token endpoint is then discovered) or tokenEndpoint, exactly one`);
   const allowInsecureHttp = options.allowInsecureHttp === true;
   if (tokenEndpoint !== undefined) assertFetchableUrl(tokenEndpoint, allowInsecureHttp, `${PATH}.tokenEndpoint`);
   if (issuer !== undefined) {
@@ -36,15 +38,17 @@ export function normalizeExchangeOptions(options: TokenExchangeOptions): Normali
     discoveryUrls(issuer, allowInsecureHttp);
   }
   const mode = options.mode ?? 'token-exchange';
-  if (mode !== 'token-exchange' && mode !== 'on-behalf-of') fail(`${PATH}.mode must be 'token-exchange' or 'on-behalf-of' (got ${JSON.stringify(mode)})`);
+  if (mode !== 'token-exchange' && mode !== 'on-behalf-of')
+    fail(`${PATH}.mode must be 'token-exchange' or 'on-behalf-of' (got ${JSON.stringify(mode)})`);
   const subjectTokenType = options.subjectTokenType ?? TOKEN_TYPE.accessToken;
   if (typeof subjectTokenType !== 'string' || subjectTokenType === '') fail(`${PATH}.subjectTokenType must be a token type URI`);
-  const cache = options.cache === false
-    ? false
-    : {
-      maxEntries: positiveInteger(`${PATH}.cache.maxEntries`, options.cache?.maxEntries, 1000),
-      refreshBefore: nonNegativeSeconds(`${PATH}.cache.refreshBefore`, options.cache?.refreshBefore, 30),
-    };
+  const cache =
+    options.cache === false
+      ? false
+      : {
+          maxEntries: positiveInteger(`${PATH}.cache.maxEntries`, options.cache?.maxEntries, 1000),
+          refreshBefore: nonNegativeSeconds(`${PATH}.cache.refreshBefore`, options.cache?.refreshBefore, 30),
+        };
   const timeout = nonNegativeSeconds(`${PATH}.timeout`, options.timeout, 5);
   if (timeout === 0) fail(`${PATH}.timeout must be more than 0 seconds`);
   return {

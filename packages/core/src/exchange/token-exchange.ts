@@ -29,18 +29,23 @@ function list(value: string | readonly string[] | undefined, field: string): rea
 }
 
 function callParts(subjectToken: unknown, request: ExchangeRequest, options: NormalizedExchangeOptions): CallParts {
-  if (typeof subjectToken !== 'string' || subjectToken === '') throw new AuthConfigError('authgate: exchange(): the subject token must be a non-empty string (the token this service was called with)');
+  if (typeof subjectToken !== 'string' || subjectToken === '')
+    throw new AuthConfigError('authgate: exchange(): the subject token must be a non-empty string (the token this service was called with)');
   if (request === null || typeof request !== 'object') throw new AuthConfigError('authgate: exchange(): give { audience | resource, scope? }');
   const audience = list(request.audience, 'audience');
   const resource = list(request.resource, 'resource');
   const scopes = [...new Set(typeof request.scope === 'string' ? request.scope.split(' ').filter(Boolean) : list(request.scope, 'scope'))];
   if (options.mode === 'on-behalf-of') {
-    if (audience.length > 0 || resource.length > 0) throw new AuthConfigError('authgate: exchange(): on-behalf-of names the downstream API by scope (api://<app>/.default), not audience or resource');
+    if (audience.length > 0 || resource.length > 0)
+      throw new AuthConfigError(
+        'authgate: exchange(): on-behalf-of names the downstream API by scope (api://<app>/.default), not audience or resource',
+      );
     if (scopes.length === 0) throw new AuthConfigError('authgate: exchange(): on-behalf-of needs scope, e.g. api://<downstream app>/.default');
   } else if (audience.length === 0 && resource.length === 0) {
     throw new AuthConfigError('authgate: exchange(): name the downstream service with audience or resource');
   }
-  if (request.actorToken !== undefined && (typeof request.actorToken !== 'string' || request.actorToken === '')) throw new AuthConfigError('authgate: exchange(): actorToken must be a non-empty string');
+  if (request.actorToken !== undefined && (typeof request.actorToken !== 'string' || request.actorToken === ''))
+    throw new AuthConfigError('authgate: exchange(): actorToken must be a non-empty string');
   return {
     audience,
     resource,
@@ -99,7 +104,11 @@ function readAnswer(response: BoundedResponse, parts: CallParts, secrets: Readon
   }
   const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   if (response.status !== 200) {
-    throw new TokenExchangeError(serverCode(fields.error) ?? 'invalid_response', response.status, serverDescription(fields.error_description, secrets));
+    throw new TokenExchangeError(
+      serverCode(fields.error) ?? 'invalid_response',
+      response.status,
+      serverDescription(fields.error_description, secrets),
+    );
   }
   const invalid = (why: string): TokenExchangeError => new TokenExchangeError('invalid_response', response.status, why);
   const { access_token: accessToken, token_type: tokenType, issued_token_type: issuedTokenType, scope } = fields;
@@ -172,10 +181,12 @@ export function createTokenExchange(userOptions: TokenExchangeOptions): TokenExc
       parts.actorToken === undefined ? undefined : parts.actorTokenType,
       parts.requestedTokenType,
     ]);
-    return cache.get(key, () => request(subjectToken, parts)).catch((error: unknown) => {
-      if (error instanceof TokenExchangeError) options.logger.warn({ code: error.code, status: error.status }, 'authgate: token exchange failed');
-      throw error;
-    });
+    return cache
+      .get(key, () => request(subjectToken, parts))
+      .catch((error: unknown) => {
+        if (error instanceof TokenExchangeError) options.logger.warn({ code: error.code, status: error.status }, 'authgate: token exchange failed');
+        throw error;
+      });
   }
 
   return {
@@ -184,7 +195,11 @@ export function createTokenExchange(userOptions: TokenExchangeOptions): TokenExc
     async forDownstream(subjectToken, call) {
       const token = await exchange(subjectToken, call);
       if (token.tokenType.toLowerCase() !== 'bearer') {
-        throw new TokenExchangeError('unsupported_token_type', undefined, `token_type ${serverCode(token.tokenType) ?? '(unreadable)'} cannot be sent as a bearer token`);
+        throw new TokenExchangeError(
+          'unsupported_token_type',
+          undefined,
+          `token_type ${serverCode(token.tokenType) ?? '(unreadable)'} cannot be sent as a bearer token`,
+        );
       }
       return { authorization: `Bearer ${token.accessToken}` };
     },

@@ -8,12 +8,16 @@ import { identityGuard, type Guard } from './guard.js';
  * `verifierFor` finds the verifier that authenticated the request (the adapter knows where it keeps it).
  */
 export function createActiveGuard<R = unknown>(verifierFor: (request: R) => Verifier<object> | undefined, realm: string = DEFAULT_REALM): Guard<R> {
-  return identityGuard<R>('requireActive', async (identity, request) => {
-    const verifier = verifierFor(request);
-    if (verifier?.confirmActive === undefined) {
-      throw new AuthConfigError('requireActive ran without a verifier made by createVerifier with the introspection option');
-    }
-    await verifier.confirmActive(identity);
-    return undefined;
-  }, realm);
+  return identityGuard<R>(
+    'requireActive',
+    async (identity, request) => {
+      const verifier = verifierFor(request);
+      if (verifier?.confirmActive === undefined) {
+        throw new AuthConfigError('requireActive ran without a verifier made by createVerifier with the introspection option');
+      }
+      await verifier.confirmActive(identity);
+      return undefined;
+    },
+    realm,
+  );
 }

@@ -13,7 +13,10 @@ export function createClaimGuard(path: ClaimPath, expected: ClaimExpectation, re
   const description = `The access token lacks the required claim ${rule.name}`;
   return identityGuard(
     'requireClaim',
-    (identity) => (claimRuleHolds(rule, identity.claims) ? undefined : new AuthError('insufficient_claim', { realm, description, detail: `requireClaim ${rule.name}` })),
+    (identity) =>
+      claimRuleHolds(rule, identity.claims)
+        ? undefined
+        : new AuthError('insufficient_claim', { realm, description, detail: `requireClaim ${rule.name}` }),
     realm,
   );
 }

@@ -19,7 +19,11 @@ export interface ActorMatch {
   clientId?: string;
 }
 
-function refusal(reason: 'actor_not_allowed' | 'token_kind_not_allowed' | 'client_not_allowed' | 'workload_not_allowed', realm: string, detail: string): AuthError {
+function refusal(
+  reason: 'actor_not_allowed' | 'token_kind_not_allowed' | 'client_not_allowed' | 'workload_not_allowed',
+  realm: string,
+  detail: string,
+): AuthError {
   return new AuthError(reason, { realm, detail });
 }
 
@@ -35,40 +39,61 @@ export function requireActorGuard<R = unknown>(requirement: ActorPredicate<R> | 
     const { subject, clientId } = (requirement ?? {}) as ActorMatch;
     const valid = (value: unknown): boolean => value === undefined || (typeof value === 'string' && value !== '');
     if ((subject === undefined && clientId === undefined) || !valid(subject) || !valid(clientId)) {
-      throw new AuthConfigError('requireActor needs a predicate (actor, identity, request) => boolean, or { subject?, clientId? } with at least one non-empty string');
+      throw new AuthConfigError(
+        'requireActor needs a predicate (actor, identity, request) => boolean, or { subject?, clientId? } with at least one non-empty string',
+      );
     }
     matches = (actor) => (subject === undefined || actor.subject === subject) && (clientId === undefined || actor.clientId === clientId);
   }
-  return identityGuard<R>('requireActor', (identity, request) => {
-    const actor = identity.actor;
-    if (actor === undefined) return refusal('actor_not_allowed', realm, 'not a delegated call');
-    const verdict = matches(actor, identity, request);
-    const decide = (allowed: boolean): AuthError | undefined => (allowed === true ? undefined : refusal('actor_not_allowed', realm, 'actor does not match'));
-    return verdict instanceof Promise ? verdict.then(decide) : decide(verdict);
-  }, realm);
+  return identityGuard<R>(
+    'requireActor',
+    (identity, request) => {
+      const actor = identity.actor;
+      if (actor === undefined) return refusal('actor_not_allowed', realm, 'not a delegated call');
+      const verdict = matches(actor, identity, request);
+      const decide = (allowed: boolean): AuthError | undefined =>
+        allowed === true ? undefined : refusal('actor_not_allowed', realm, 'actor does not match');
+      return verdict instanceof Promise ? verdict.then(decide) : decide(verdict);
+    },
+    realm,
+  );
 }
 
 /** Requires a direct call: any `act` claim, whatever its shape, refuses. */
 export function requireDirectCallGuard<R = unknown>(realm: string = DEFAULT_REALM): Guard<R> {
-  return identityGuard<R>('requireDirectCall', (identity) =>
-    identity.actor === undefined && !Object.prototype.hasOwnProperty.call(identity.claims, 'act') ? undefined : refusal('actor_not_allowed', realm, 'delegated call'), realm);
+  return identityGuard<R>(
+    'requireDirectCall',
+    (identity) =>
+      identity.actor === undefined && !Object.prototype.hasOwnProperty.call(identity.claims, 'act')
+        ? undefined
+        : refusal('actor_not_allowed', realm, 'delegated call'),
+    realm,
+  );
 }
 
 /** Requires a token with a user behind it (`identity.kind === 'user'`). */
 export function requireUserGuard<R = unknown>(realm: string = DEFAULT_REALM): Guard<R> {
-  return identityGuard<R>('requireUser', (identity) => (identity.kind === 'user' ? undefined : refusal('token_kind_not_allowed', realm, 'not a user token')), realm);
+  return identityGuard<R>(
+    'requireUser',
+    (identity) => (identity.kind === 'user' ? undefined : refusal('token_kind_not_allowed', realm, 'not a user token')),
+    realm,
+  );
 }
 
 /** Requires a client token (`identity.kind === 'client'`), of one of `clientIds` when any are given. */
 export function requireClientGuard<R = unknown>(clientIds: readonly string[], realm: string = DEFAULT_REALM): Guard<R> {
   if (clientIds.some((id) => typeof id !== 'string' || id === '')) throw new AuthConfigError('requireClient: client ids must be non-empty strings');
   const allowed = new Set(clientIds);
-  return identityGuard<R>('requireClient', (identity) => {
-    if (identity.kind !== 'client') return refusal('token_kind_not_allowed', realm, 'not a client token');
-    if (allowed.size === 0) return undefined;
-    const clientId = identity.clientId;
-    return clientId !== undefined && allowed.has(clientId) ? undefined : refusal('client_not_allowed', realm, 'client not listed');
-  }, realm);
+  return identityGuard<R>(
+    'requireClient',
+    (identity) => {
+      if (identity.kind !== 'client') return refusal('token_kind_not_allowed', realm, 'not a client token');
+      if (allowed.size === 0) return undefined;
+      const clientId = identity.clientId;
+      return clientId !== undefined && allowed.has(clientId) ? undefined : refusal('client_not_allowed', realm, 'client not listed');
+    },
+    realm,
+  );
 }
 
 /**

@@ -18,7 +18,8 @@ export function createRoleGuard(required: readonly string[], mode: RoleMode = 'a
   const name = mode === 'all' ? 'requireRole' : 'requireAnyRole';
   if (required.length === 0) throw new AuthConfigError(`${name} needs at least one role`);
   for (const role of required) {
-    if (typeof role !== 'string' || role === '') throw new AuthConfigError(`${name}: every role must be a non-empty string (got ${JSON.stringify(role)})`);
+    if (typeof role !== 'string' || role === '')
+      throw new AuthConfigError(`${name}: every role must be a non-empty string (got ${JSON.stringify(role)})`);
   }
   const roles = Object.freeze([...required]);
   const anyDescription = `The access token lacks one of the roles ${roles.join(', ')}`;

@@ -21,11 +21,7 @@ export function readScopes(claims: Readonly<Record<string, unknown>>, scopeClaim
 }
 
 /** Exact, case-sensitive matching: `orders:read` never satisfies `orders:read:all`, `Orders:Read` or `orders`. */
-export function hasScopes(
-  identity: Pick<Identity, 'scopes'>,
-  required: readonly string[],
-  options: { mode?: ScopeMode } = {},
-): boolean {
+export function hasScopes(identity: Pick<Identity, 'scopes'>, required: readonly string[], options: { mode?: ScopeMode } = {}): boolean {
   const granted = identity.scopes;
   if ((options.mode ?? 'all') === 'any') return required.some((scope) => granted.includes(scope));
   return required.every((scope) => granted.includes(scope));
@@ -47,7 +43,9 @@ export function createScopeGuard(required: readonly string[], mode: ScopeMode = 
   if (required.length === 0) throw new AuthConfigError('a scope check needs at least one scope');
   for (const scope of required) {
     if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
-      throw new AuthConfigError(`invalid scope ${JSON.stringify(scope)}: a scope is one or more printable ASCII characters without spaces, quotes or backslashes`);
+      throw new AuthConfigError(
+        `invalid scope ${JSON.stringify(scope)}: a scope is one or more printable ASCII characters without spaces, quotes or backslashes`,
+      );
     }
   }
   const frozen = Object.freeze([...required]);

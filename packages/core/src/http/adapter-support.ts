@@ -32,7 +32,9 @@ export function resolveVerifier<C extends object>(
   }
   const ignored = Object.keys(withoutUndefined(verifierOptions));
   if (ignored.length > 0) {
-    throw new AuthConfigError(`authgate: ${adapter}: give either verifier or the verifier's options, not both (got ${ignored.join(', ')}): configure the shared verifier instead`);
+    throw new AuthConfigError(
+      `authgate: ${adapter}: give either verifier or the verifier's options, not both (got ${ignored.join(', ')}): configure the shared verifier instead`,
+    );
   }
   return { verifier: given, owned: false };
 }

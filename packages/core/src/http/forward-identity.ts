@@ -49,17 +49,30 @@ export interface IdentityForwarder {
 // RFC 9110 token characters: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Headers that must never be overwritten with identity values: they steer the proxy or the connection itself.
-const RESERVED = new Set(['authorization', 'host', 'cookie', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'te', 'upgrade', IDENTITY_ASSERTION_HEADER]);
+const RESERVED = new Set([
+  'authorization',
+  'host',
+  'cookie',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'te',
+  'upgrade',
+  IDENTITY_ASSERTION_HEADER,
+]);
 
 function resolveHeaders(given: ForwardIdentityOptions['headers']): { send: Map<string, IdentityValue>; names: Set<string> } {
   const send = new Map<string, IdentityValue>(Object.entries(DEFAULT_IDENTITY_HEADERS));
   const names = new Set<string>(send.keys());
   if (given === undefined) return { send, names };
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) fail('forwardIdentity.headers must be an object: { [headerName]: claimPath | false }');
+  if (given === null || typeof given !== 'object' || Array.isArray(given))
+    fail('forwardIdentity.headers must be an object: { [headerName]: claimPath | false }');
   for (const [rawName, source] of Object.entries(given)) {
     if (!HEADER_NAME.test(rawName)) fail(`forwardIdentity.headers: ${JSON.stringify(rawName)} is not a valid header name`);
     const name = rawName.toLowerCase();
-    if (RESERVED.has(canonicalHeaderName(name))) fail(`forwardIdentity.headers: ${name} cannot carry identity (it is used by HTTP or authgate itself)`);
+    if (RESERVED.has(canonicalHeaderName(name)))
+      fail(`forwardIdentity.headers: ${name} cannot carry identity (it is used by HTTP or authgate itself)`);
     names.add(canonicalHeaderName(name));
     if (source === false) {
       send.delete(name);
@@ -84,7 +97,8 @@ export function createIdentityForwarder(options: boolean | ForwardIdentityOption
   if (options === undefined || options === false) return undefined;
   const config: ForwardIdentityOptions = options === true ? {} : options;
   if (config === null || typeof config !== 'object') fail('forwardIdentity must be true or { headers?, token?, sign? }');
-  if (config.token !== undefined && config.token !== 'strip') fail(`forwardIdentity.token must be 'strip' or left out (got ${JSON.stringify(config.token)})`);
+  if (config.token !== undefined && config.token !== 'strip')
+    fail(`forwardIdentity.token must be 'strip' or left out (got ${JSON.stringify(config.token)})`);
   const { send, names } = resolveHeaders(config.headers);
   names.add(IDENTITY_ASSERTION_HEADER);
   const signer: IdentitySigner | undefined = config.sign === undefined ? undefined : createIdentitySigner(config.sign);

@@ -53,7 +53,8 @@ function importSigningKey(key: unknown): { privateKey: KeyObject; publicJwk: JWK
 export function createIdentitySigner(options: IdentitySigningOptions): IdentitySigner {
   if (options === null || typeof options !== 'object') fail('forwardIdentity.sign must be { key, issuer, audience, ttl? }');
   const { privateKey, publicJwk, kid } = importSigningKey(options.key);
-  if (typeof options.issuer !== 'string' || options.issuer === '') fail('forwardIdentity.sign.issuer must be a non-empty string (this gateway\'s identifier)');
+  if (typeof options.issuer !== 'string' || options.issuer === '')
+    fail("forwardIdentity.sign.issuer must be a non-empty string (this gateway's identifier)");
   const audience = nonEmptyStrings('forwardIdentity.sign.audience', options.audience);
   const ttl = nonNegativeSeconds('forwardIdentity.sign.ttl', options.ttl, DEFAULT_TTL);
   if (ttl < 1) fail('forwardIdentity.sign.ttl must be at least 1 second');

@@ -84,7 +84,9 @@ function resolveLocations(locations: TokenLocations = {}): ResolvedLocations {
     value === true ? 'access_token' : typeof value === 'string' && value !== '' ? value : undefined;
   const named = locations.header;
   if (typeof named === 'string' && (!HEADER_NAME.test(named) || named.toLowerCase() === 'authorization')) {
-    throw new AuthConfigError(`tokenLocations.header must be true, false or the name of a header carrying the bare token (not Authorization); got ${JSON.stringify(named)}`);
+    throw new AuthConfigError(
+      `tokenLocations.header must be true, false or the name of a header carrying the bare token (not Authorization); got ${JSON.stringify(named)}`,
+    );
   }
   const resolved = {
     header: named === undefined || named === true,
@@ -197,10 +199,7 @@ function cachedIdentity<C extends object>(request: RequestLike, cached: (token: 
  * The whole per-request flow the adapters share: find the token, verify it, return the identity (or `null` for an
  * anonymous request under `optional`). Everything that can go wrong rejects with an `AuthError`.
  */
-export function createRequestAuthenticator<C extends object>(
-  verifier: Verifier<C>,
-  options: RequestAuthOptions = {},
-): RequestAuthenticator<C> {
+export function createRequestAuthenticator<C extends object>(verifier: Verifier<C>, options: RequestAuthOptions = {}): RequestAuthenticator<C> {
   const locations = resolveLocations(options.tokenLocations);
   const optional = options.optional === true;
   const realm = verifier.realm;
@@ -220,9 +219,10 @@ export function createRequestAuthenticator<C extends object>(
   });
   const exchanger = options.tokenExchange;
   // With token exchange each identity gets its own copy bound to its token, so there is no cache-only path.
-  const cached = headerOnly && exchanger === undefined && bound.bearerFastPath && verifyNow !== undefined && verifier.cached !== undefined
-    ? verifier.cached.bind(verifier)
-    : undefined;
+  const cached =
+    headerOnly && exchanger === undefined && bound.bearerFastPath && verifyNow !== undefined && verifier.cached !== undefined
+      ? verifier.cached.bind(verifier)
+      : undefined;
   // Not an async function: an answer known at once comes back as is, with no promise and no microtask hop.
   // Failures still come back as a rejected promise, never as a throw.
   return (request) => {

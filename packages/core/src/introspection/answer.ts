@@ -38,7 +38,8 @@ export function checkActiveAnswer(
   const { requireAudience } = rules;
   const { realm } = options;
   if (!answer.active) reject('token_inactive', realm, 'active is false');
-  for (const field of STRING_FIELDS) if (answer[field] !== undefined && typeof answer[field] !== 'string') reject('claim_invalid', realm, `${field} has the wrong type`);
+  for (const field of STRING_FIELDS)
+    if (answer[field] !== undefined && typeof answer[field] !== 'string') reject('claim_invalid', realm, `${field} has the wrong type`);
   for (const field of NUMBER_FIELDS) {
     const value = answer[field];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) reject('claim_invalid', realm, `${field} has the wrong type`);
@@ -48,7 +49,8 @@ export function checkActiveAnswer(
     reject('claim_invalid', realm, 'aud has the wrong type');
   }
   // RFC 7009 token_type_hint values: an API accepts access tokens only.
-  if (typeof answer.token_type === 'string' && answer.token_type.toLowerCase() === 'refresh_token') reject('type_not_allowed', realm, 'a refresh token');
+  if (typeof answer.token_type === 'string' && answer.token_type.toLowerCase() === 'refresh_token')
+    reject('type_not_allowed', realm, 'a refresh token');
   const exp = answer.exp as number | undefined;
   if (exp !== undefined && exp + options.clockTolerance <= nowSeconds) reject('token_expired', realm, 'exp has passed');
   const nbf = answer.nbf as number | undefined;

@@ -79,14 +79,19 @@ export function createIntrospectionClient(
       throw asFault(error);
     }
     if (response.status === 401 || response.status === 403) {
-      throw new IntrospectionFault('client_rejected', `the introspection endpoint refused our client credentials (HTTP ${response.status})`, response.status);
+      throw new IntrospectionFault(
+        'client_rejected',
+        `the introspection endpoint refused our client credentials (HTTP ${response.status})`,
+        response.status,
+      );
     }
     if (response.status !== 200) throw new IntrospectionFault('http_status', `HTTP ${response.status}`, response.status);
     let body: unknown;
     try {
       if (options.jwtResponse) {
         const type = response.headers.get('content-type') ?? '';
-        if (!type.toLowerCase().startsWith(SIGNED_ANSWER_TYPE)) throw new IntrospectionFault('bad_answer', 'the answer is not a signed introspection response');
+        if (!type.toLowerCase().startsWith(SIGNED_ANSWER_TYPE))
+          throw new IntrospectionFault('bad_answer', 'the answer is not a signed introspection response');
         body = await (readSigned as SignedResponseReader)(response.text.trim());
       } else {
         body = parseJson(response.text, url);
@@ -94,7 +99,8 @@ export function createIntrospectionClient(
     } catch (error) {
       throw asFault(error);
     }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new IntrospectionFault('bad_answer', 'the answer is not a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new IntrospectionFault('bad_answer', 'the answer is not a JSON object');
     if (typeof (body as { active?: unknown }).active !== 'boolean') throw new IntrospectionFault('bad_answer', 'the answer has no boolean active');
     return body as IntrospectionResponse;
   }
@@ -120,7 +126,8 @@ async function discoverEndpoint(issuer: string, options: NormalizedIntrospection
     }
     const metadata = (body ?? {}) as { issuer?: unknown; introspection_endpoint?: unknown };
     if (metadata.issuer !== issuer) throw new IntrospectionFault('bad_document', 'the discovery document names another issuer');
-    if (typeof metadata.introspection_endpoint !== 'string') throw new IntrospectionFault('bad_document', 'the discovery document has no introspection_endpoint');
+    if (typeof metadata.introspection_endpoint !== 'string')
+      throw new IntrospectionFault('bad_document', 'the discovery document has no introspection_endpoint');
     let found: URL;
     try {
       found = new URL(metadata.introspection_endpoint);

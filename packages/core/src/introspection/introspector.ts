@@ -33,11 +33,15 @@ export function createIntrospector(
   issuerAllowed: (iss: string, answer: Readonly<Record<string, unknown>>) => boolean,
 ): Introspector {
   const { logger, realm } = options;
-  const issuer = options.issuers.length === 1 ? options.issuers[0]?.issuer ?? undefined : undefined;
+  const issuer = options.issuers.length === 1 ? (options.issuers[0]?.issuer ?? undefined) : undefined;
   const client: IntrospectionClient = createIntrospectionClient(settings, issuer, options.allowInsecureHttp, readSigned);
   // With the cache off, answers still go through one (with nothing kept) so there is one code path.
   const cache = new IntrospectionCache(settings.cache === false ? { maxTtl: 0, negativeTtl: 0, maxEntries: 1, hashKey: undefined } : settings.cache);
-  const rules = { requireAudience: settings.requireAudience, lifetimeWithoutExp: settings.cache === false ? 0 : settings.cache.maxTtl, issuerAllowed };
+  const rules = {
+    requireAudience: settings.requireAudience,
+    lifetimeWithoutExp: settings.cache === false ? 0 : settings.cache.maxTtl,
+    issuerAllowed,
+  };
   // One call per token at a time. Fresh questions (requireActive) share only with each other: a call that was
   // already under way before such a request arrived must not answer it.
   const inFlight = new Map<string, Promise<CachedAnswer>>();

@@ -11,7 +11,13 @@ import { IntrospectionFault, type SignedResponseReader } from './client.js';
  * its JWKS and one of the configured algorithms, naming the issuer as `iss` and this API's client as `aud`; the answer
  * itself is its `token_introspection` member. Anything else is a fault of the server (503), never the user's.
  */
-export function signedResponseReader(source: KeySource, issuer: string, clientId: string, options: NormalizedOptions, maxBytes: number): SignedResponseReader {
+export function signedResponseReader(
+  source: KeySource,
+  issuer: string,
+  clientId: string,
+  options: NormalizedOptions,
+  maxBytes: number,
+): SignedResponseReader {
   const bad = (why: string): IntrospectionFault => new IntrospectionFault('bad_answer', `signed answer refused: ${why}`);
   return async (jwt) => {
     let decoded;

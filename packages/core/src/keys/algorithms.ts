@@ -5,12 +5,7 @@ import { fail } from '../config/validate.js';
  * HMAC (HS*) is absent on purpose: with a public JWKS an HMAC "secret" would be public (algorithm confusion). HMAC is
  * verified only with a configured shared `secret`, and then nothing else is (see HMAC_ALGORITHMS).
  */
-export const SUPPORTED_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512',
-  'EdDSA', 'Ed25519',
-] as const;
+export const SUPPORTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 
 /** The asymmetric algorithms: verified with keys from a JWKS. */
 export type AsymmetricAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
@@ -28,8 +23,12 @@ export interface KeyRequirement {
 }
 
 export const KEY_REQUIREMENTS: Readonly<Record<AsymmetricAlgorithm, KeyRequirement>> = {
-  RS256: { kty: 'RSA' }, RS384: { kty: 'RSA' }, RS512: { kty: 'RSA' },
-  PS256: { kty: 'RSA' }, PS384: { kty: 'RSA' }, PS512: { kty: 'RSA' },
+  RS256: { kty: 'RSA' },
+  RS384: { kty: 'RSA' },
+  RS512: { kty: 'RSA' },
+  PS256: { kty: 'RSA' },
+  PS384: { kty: 'RSA' },
+  PS512: { kty: 'RSA' },
   ES256: { kty: 'EC', crv: ['P-256'] },
   ES384: { kty: 'EC', crv: ['P-384'] },
   ES512: { kty: 'EC', crv: ['P-521'] },
@@ -65,13 +64,17 @@ export function normalizeAlgorithms(value: unknown, withSecret = false): Set<Alg
     if (typeof alg === 'string' && alg.toLowerCase() === 'none') fail('algorithms must not contain "none": unsigned tokens are never accepted');
     if (withSecret) {
       if (!isHmacAlgorithm(alg)) {
-        fail(`with a secret, algorithms may list only ${HMAC_ALGORITHMS.join(', ')} (got ${JSON.stringify(alg)}): a shared secret never verifies another algorithm's tokens`);
+        fail(
+          `with a secret, algorithms may list only ${HMAC_ALGORITHMS.join(', ')} (got ${JSON.stringify(alg)}): a shared secret never verifies another algorithm's tokens`,
+        );
       }
       algorithms.add(alg);
       continue;
     }
     if (typeof alg === 'string' && /^HS\d+$/i.test(alg)) {
-      fail(`algorithms must not contain ${alg} without a secret: HMAC with a public key set lets anyone forge tokens (algorithm confusion); give secret (and no jwks, jwksUri or discovery) for a shared key`);
+      fail(
+        `algorithms must not contain ${alg} without a secret: HMAC with a public key set lets anyone forge tokens (algorithm confusion); give secret (and no jwks, jwksUri or discovery) for a shared key`,
+      );
     }
     if (!isSupportedAlgorithm(alg)) fail(`unsupported algorithm ${JSON.stringify(alg)}; supported: ${SUPPORTED_ALGORITHMS.join(', ')}`);
     algorithms.add(alg);

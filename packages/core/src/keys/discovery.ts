@@ -27,10 +27,7 @@ export function discoveryUrls(issuer: string, allowInsecureHttp: boolean): [open
     throw new AuthConfigError(`issuer ${JSON.stringify(issuer)} has a query or fragment; an issuer identifier has neither (RFC 8414 §2)`);
   }
   const path = parsed.pathname.replace(/\/+$/, '');
-  return [
-    `${parsed.origin}${path}/.well-known/openid-configuration`,
-    `${parsed.origin}/.well-known/oauth-authorization-server${path}`,
-  ];
+  return [`${parsed.origin}${path}/.well-known/openid-configuration`, `${parsed.origin}/.well-known/oauth-authorization-server${path}`];
 }
 
 export function discoverJwksUri(issuer: string, options: DiscoveryOptions): Promise<string> {
@@ -72,7 +69,11 @@ function endpointFrom(document: unknown, field: 'jwks_uri' | 'token_endpoint', i
   if (metadata.issuer !== issuer) {
     // The document's issuer is attacker-reachable text at worst; quoting it (JSON, clipped) keeps logs unambiguous.
     const named = typeof metadata.issuer === 'string' ? JSON.stringify(metadata.issuer.slice(0, 200)) : 'no string issuer';
-    throw new KeySourceFetchError('issuer_mismatch', redactUrl(url), `discovery document names issuer ${named}, not the configured ${JSON.stringify(issuer)}`);
+    throw new KeySourceFetchError(
+      'issuer_mismatch',
+      redactUrl(url),
+      `discovery document names issuer ${named}, not the configured ${JSON.stringify(issuer)}`,
+    );
   }
   const value = metadata[field];
   if (typeof value !== 'string') throw fail(`discovery document has no ${field} string`);

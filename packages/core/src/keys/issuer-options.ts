@@ -22,13 +22,16 @@ export function normalizeIssuers(options: VerifierOptions): NormalizedIssuer[] {
   if (options.jwks !== undefined && options.jwksUri !== undefined) fail('give either jwks or jwksUri, not both');
   const secret = options.secret !== undefined;
   if (secret && (options.jwks !== undefined || options.jwksUri !== undefined || options.publicKeyUri !== undefined)) {
-    fail('give either secret (HS256/384/512 between trusted services) or jwks / jwksUri / publicKeyUri, not both: a verifier never mixes shared-secret and public-key tokens');
+    fail(
+      'give either secret (HS256/384/512 between trusted services) or jwks / jwksUri / publicKeyUri, not both: a verifier never mixes shared-secret and public-key tokens',
+    );
   }
   if (options.issuer === undefined) {
     fail('issuer is required: the exact iss value of your identity provider (or null to skip the check on purpose)');
   }
   if (options.issuer === null) {
-    if (!secret && options.jwks === undefined && options.jwksUri === undefined && options.publicKeyUri === undefined) fail('with issuer: null, give jwksUri or jwks, or publicKeyUri (discovery needs an issuer)');
+    if (!secret && options.jwks === undefined && options.jwksUri === undefined && options.publicKeyUri === undefined)
+      fail('with issuer: null, give jwksUri or jwks, or publicKeyUri (discovery needs an issuer)');
     return [{ issuer: null, template: undefined, jwksUri: options.jwksUri, jwks: options.jwks }];
   }
   const entries = Array.isArray(options.issuer) ? options.issuer : [options.issuer];

@@ -19,7 +19,7 @@ export class IssuerRouter {
     const byKeys = new Map<unknown, NormalizedIssuer[]>();
     for (const entry of issuers) {
       // Discovery is per issuer; explicit keys are shared by whoever names the same set or URL.
-      const keysOf = shared ? 'shared' : entry.jwks ?? entry.jwksUri ?? { discover: entry.issuer };
+      const keysOf = shared ? 'shared' : (entry.jwks ?? entry.jwksUri ?? { discover: entry.issuer });
       const group = byKeys.get(keysOf);
       if (group === undefined) byKeys.set(keysOf, [entry]);
       else group.push(entry);
@@ -27,7 +27,10 @@ export class IssuerRouter {
     const sources = new Set<KeySource>();
     let open: KeySource | undefined;
     for (const group of byKeys.values()) {
-      const source = create(group[0] as NormalizedIssuer, group.map((entry) => entry.issuer ?? '(any)'));
+      const source = create(
+        group[0] as NormalizedIssuer,
+        group.map((entry) => entry.issuer ?? '(any)'),
+      );
       sources.add(source);
       for (const entry of group) {
         if (entry.issuer === null) open = source;

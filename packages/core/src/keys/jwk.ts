@@ -50,7 +50,8 @@ function unusableBecause(jwk: Record<string, unknown>, use: string): string | un
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return 'kid is not a string';
   if (jwk.issuer !== undefined && (typeof jwk.issuer !== 'string' || jwk.issuer === '')) return 'issuer is not a non-empty string';
   // 'sig' also admits a key without `use`; any other use (a SPIFFE bundle's 'jwt-svid') must be named by the key.
-  if (use === 'sig' ? jwk.use !== undefined && jwk.use !== 'sig' : jwk.use !== use) return `use is ${JSON.stringify(jwk.use)}, not ${JSON.stringify(use)}`;
+  if (use === 'sig' ? jwk.use !== undefined && jwk.use !== 'sig' : jwk.use !== use)
+    return `use is ${JSON.stringify(jwk.use)}, not ${JSON.stringify(use)}`;
   if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify'))) {
     return 'key_ops does not include "verify"';
   }
@@ -100,7 +101,10 @@ function publicMembers(jwk: Record<string, unknown>): JWK {
 
 function keyId(kid: string | undefined, publicJwk: JWK, issuer: unknown): string {
   // Members in RFC 7638 order, so the same key always gets the same id; a changed `issuer` makes it another key.
-  const digest = createHash('sha256').update(JSON.stringify(publicJwk)).update(typeof issuer === 'string' ? `\n${issuer}` : '').digest('base64url');
+  const digest = createHash('sha256')
+    .update(JSON.stringify(publicJwk))
+    .update(typeof issuer === 'string' ? `\n${issuer}` : '')
+    .digest('base64url');
   return `${kid ?? ''}#${digest}`;
 }
 

@@ -139,17 +139,30 @@ export class PemKeySource implements KeySource {
         headers: { accept: 'application/x-pem-file, text/plain' },
       });
       if (response.status === 404 || response.status === 403) return this.missing(kid);
-      if (response.status < 200 || response.status > 299) throw new KeySourceFetchError('http_status', redactUrl(url), `HTTP ${response.status}`, { status: response.status });
+      if (response.status < 200 || response.status > 299)
+        throw new KeySourceFetchError('http_status', redactUrl(url), `HTTP ${response.status}`, { status: response.status });
       const held = this.install(kid, parsePem(response.text, kid, url));
       this.lastError = undefined;
       this.lastRefresh = new Date(this.now());
-      this.options.onEvent({ type: 'jwks_refreshed', issuer: this.options.issuer, uri: redactUrl(url), keys: this.held.size, trigger: 'unknown_kid' });
+      this.options.onEvent({
+        type: 'jwks_refreshed',
+        issuer: this.options.issuer,
+        uri: redactUrl(url),
+        keys: this.held.size,
+        trigger: 'unknown_kid',
+      });
       return held;
     } catch (error) {
       if (this.closing.signal.aborted) return undefined;
       this.lastError = describeFailure(error, true);
       this.options.logger.warn({ issuer: this.options.issuer, kid, error: this.lastError, realm }, 'authgate: public key fetch failed');
-      this.options.onEvent({ type: 'jwks_refresh_failed', issuer: this.options.issuer, uri: redactUrl(url), error: this.lastError, stale: this.held.has(kid) });
+      this.options.onEvent({
+        type: 'jwks_refresh_failed',
+        issuer: this.options.issuer,
+        uri: redactUrl(url),
+        error: this.lastError,
+        stale: this.held.has(kid),
+      });
       if (!paid) this.limiter.drain();
       return undefined;
     }

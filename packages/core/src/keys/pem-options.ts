@@ -16,7 +16,9 @@ export interface PemKeyOptions {
 /** The kid placeholder of `publicKeyUri`. */
 export const KID_PLACEHOLDER = '{kid}';
 
-export function normalizePublicKeyUri(options: PemKeyOptions & { jwks?: unknown; jwksUri?: unknown; allowInsecureHttp?: boolean }): string | undefined {
+export function normalizePublicKeyUri(
+  options: PemKeyOptions & { jwks?: unknown; jwksUri?: unknown; allowInsecureHttp?: boolean },
+): string | undefined {
   const template = options.publicKeyUri;
   if (template === undefined) return undefined;
   if (typeof template !== 'string' || template.split(KID_PLACEHOLDER).length !== 2) {

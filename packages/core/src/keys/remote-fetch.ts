@@ -60,7 +60,12 @@ export class KeySetFetcher {
     // One deadline for discovery and the JWKS together: a cold request never waits longer than `timeout`.
     const deadline = Date.now() + timeout * 1000;
     const remaining = (): number => Math.max(0, (deadline - Date.now()) / 1000);
-    const fetchOptions = () => ({ timeoutSeconds: remaining(), maxBytes: maxResponseBytes, allowInsecureHttp: this.options.allowInsecureHttp, signal });
+    const fetchOptions = () => ({
+      timeoutSeconds: remaining(),
+      maxBytes: maxResponseBytes,
+      allowInsecureHttp: this.options.allowInsecureHttp,
+      signal,
+    });
     if (this.jwksUri === undefined) {
       const discovered = await discoverJwksUri(this.discoverFrom as string, fetchOptions());
       // Kept for the life of the source; a failed discovery is not kept, so the next attempt tries again.

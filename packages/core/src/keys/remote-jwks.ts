@@ -133,7 +133,8 @@ export class RemoteKeySource implements KeySource {
     // Cold start, or the last good set is past maxStale: this request has to wait for a fetch, unless one just
     // failed (then the backoff answers, not the provider).
     if (this.inflight !== undefined) await this.inflight.catch(() => {});
-    else if (this.mayFetch()) await this.refresh(!this.state.hasLoaded && this.state.failures === 0 ? 'startup' : this.routineTrigger()).catch(() => {});
+    else if (this.mayFetch())
+      await this.refresh(!this.state.hasLoaded && this.state.failures === 0 ? 'startup' : this.routineTrigger()).catch(() => {});
     const after = this.state.currentSet();
     if (after !== undefined) return after;
     throw this.unavailable();
@@ -227,7 +228,10 @@ export class RemoteKeySource implements KeySource {
     // multiplied by unknown kids on top of the retries.
     if (trigger !== 'unknown_kid') this.limiter.drain();
     const retryInSeconds = Math.round(delayMs / 100) / 10;
-    this.outage.failed({ issuer: this.issuer, uri, error: description, trigger, failures: this.state.failures, retryInSeconds, servingStale }, servingStale);
+    this.outage.failed(
+      { issuer: this.issuer, uri, error: description, trigger, failures: this.state.failures, retryInSeconds, servingStale },
+      servingStale,
+    );
     this.emit({ type: 'jwks_refresh_failed', issuer: this.issuer, uri, error: description, stale: servingStale });
   }
 
@@ -240,7 +244,7 @@ export class RemoteKeySource implements KeySource {
   }
 
   private unavailable(): AuthError {
-    const detail = this.closing.signal.aborted && !this.state.hasLoaded ? 'key source closed' : this.state.lastError ?? 'no key set loaded';
+    const detail = this.closing.signal.aborted && !this.state.hasLoaded ? 'key source closed' : (this.state.lastError ?? 'no key set loaded');
     return new AuthError('key_source_unavailable', { realm: this.realm, detail });
   }
 

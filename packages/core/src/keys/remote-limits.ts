@@ -9,7 +9,11 @@ export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
 
-  constructor(private readonly capacity: number, private readonly refillMs: number, private readonly now: () => number) {
+  constructor(
+    private readonly capacity: number,
+    private readonly refillMs: number,
+    private readonly now: () => number,
+  ) {
     this.tokens = capacity;
     this.updatedAt = now();
   }
@@ -39,7 +43,10 @@ export class TokenBucket {
 export class NegativeCache {
   private readonly entries = new Map<string, number>();
 
-  constructor(private readonly ttlMs: number, private readonly now: () => number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
 
   has(key: string): boolean {
     const expiresAt = this.entries.get(key);

@@ -23,7 +23,9 @@ export function normalizeSecret(secret: unknown, algorithms: ReadonlySet<Algorit
   for (const alg of algorithms) {
     const minimum = MIN_SECRET_BYTES[alg] ?? 0;
     if (bytes < minimum) {
-      fail(`secret is ${bytes} bytes; ${alg} needs at least ${minimum} (RFC 7518 §3.2): generate one with crypto.randomBytes(${minimum}).toString('base64url')`);
+      fail(
+        `secret is ${bytes} bytes; ${alg} needs at least ${minimum} (RFC 7518 §3.2): generate one with crypto.randomBytes(${minimum}).toString('base64url')`,
+      );
     }
   }
   return key;
@@ -36,7 +38,10 @@ export function normalizeSecret(secret: unknown, algorithms: ReadonlySet<Algorit
 export class SecretKeySource implements KeySource {
   private readonly key: VerificationKey;
 
-  constructor(secret: KeyObject, private readonly issuer: string | null) {
+  constructor(
+    secret: KeyObject,
+    private readonly issuer: string | null,
+  ) {
     // Random, never derived from the secret: a key id may reach logs, and a digest of a weak secret can be guessed.
     this.key = Object.freeze({ key: secret, kid: undefined, id: `secret#${randomUUID()}` });
   }

@@ -54,9 +54,11 @@ export function normalizeClientAuth(value: ClientCredentials, path: string): Nor
   const { clientId, clientSecret, privateKey } = value;
   if (typeof clientId !== 'string' || clientId === '') fail(`${path}.clientId is required: this API's client id at the authorization server`);
   const method = value.clientAuth ?? (privateKey !== undefined ? 'private_key_jwt' : 'client_secret_basic');
-  if (!METHODS.has(method)) fail(`${path}.clientAuth must be 'client_secret_basic', 'client_secret_post' or 'private_key_jwt' (got ${JSON.stringify(method)})`);
+  if (!METHODS.has(method))
+    fail(`${path}.clientAuth must be 'client_secret_basic', 'client_secret_post' or 'private_key_jwt' (got ${JSON.stringify(method)})`);
   if (method === 'private_key_jwt') {
-    if (privateKey === undefined || privateKey === null || typeof privateKey !== 'object') fail(`${path}.privateKey is required with private_key_jwt: a private JWK or KeyObject`);
+    if (privateKey === undefined || privateKey === null || typeof privateKey !== 'object')
+      fail(`${path}.privateKey is required with private_key_jwt: a private JWK or KeyObject`);
     if ('export' in privateKey ? privateKey.type !== 'private' : typeof privateKey.d !== 'string') fail(`${path}.privateKey must be a private key`);
     if (clientSecret !== undefined) fail(`${path}: give clientSecret or privateKey, not both`);
     const alg = value.privateKeyAlg ?? defaultAlg(privateKey);
@@ -84,7 +86,8 @@ export function normalizeClientAuth(value: ClientCredentials, path: string): Nor
       },
     };
   }
-  if (typeof clientSecret !== 'string' || clientSecret === '') fail(`${path}.clientSecret is required with ${method} (or give privateKey for private_key_jwt)`);
+  if (typeof clientSecret !== 'string' || clientSecret === '')
+    fail(`${path}.clientSecret is required with ${method} (or give privateKey for private_key_jwt)`);
   if (privateKey !== undefined) fail(`${path}: privateKey is only used with clientAuth 'private_key_jwt'`);
   if (method === 'client_secret_post') {
     return {

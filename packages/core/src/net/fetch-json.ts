@@ -12,15 +12,7 @@ import { redactUrl, urlPolicyViolation } from './url-policy.js';
  */
 
 export type FetchFailureKind =
-  | 'http_status'
-  | 'timeout'
-  | 'too_large'
-  | 'not_json'
-  | 'connection_failed'
-  | 'redirect_refused'
-  | 'aborted'
-  | 'bad_document'
-  | 'issuer_mismatch';
+  'http_status' | 'timeout' | 'too_large' | 'not_json' | 'connection_failed' | 'redirect_refused' | 'aborted' | 'bad_document' | 'issuer_mismatch';
 
 /**
  * A failed key-source fetch. The message is a short, safe sentence (never any of the response body), so it can go
@@ -102,10 +94,13 @@ export interface BoundedResponse {
 export async function fetchBounded(url: string, options: BoundedRequest): Promise<BoundedResponse> {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, Math.max(0, options.timeoutSeconds * 1000));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      controller.abort();
+    },
+    Math.max(0, options.timeoutSeconds * 1000),
+  );
   // The timer must never keep a process alive on its own; the awaiting request does that when there is one.
   timer.unref();
   // Linked by hand rather than AbortSignal.any: the outer signal lives as long as the key source, and a listener
@@ -189,8 +184,7 @@ function nextHop(from: string, response: Response, hop: number, allowInsecureHtt
 }
 
 async function readBody(url: string, response: Response, maxBytes: number, controller: AbortController): Promise<string> {
-  const tooLarge = (): KeySourceFetchError =>
-    new KeySourceFetchError('too_large', redactUrl(url), `response larger than ${maxBytes} bytes`);
+  const tooLarge = (): KeySourceFetchError => new KeySourceFetchError('too_large', redactUrl(url), `response larger than ${maxBytes} bytes`);
   const declared = response.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];

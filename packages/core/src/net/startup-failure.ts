@@ -10,7 +10,7 @@ const HINTS: Record<StartupFailureReason, string> = {
   tls: "the TLS connection was refused: check the URL's host name, or give Node your CA with NODE_EXTRA_CA_CERTS",
   unreachable: 'check that this machine can reach the identity provider (proxy, firewall), or raise jwksOptions.timeout',
   bad_document: 'the URL answered, but not with a usable JWK Set or discovery document: check jwksUri, or the issuer URL discovery starts from',
-  issuer_mismatch: "the discovery document names another issuer: set issuer to exactly the value it names (a trailing slash counts)",
+  issuer_mismatch: 'the discovery document names another issuer: set issuer to exactly the value it names (a trailing slash counts)',
 };
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);

@@ -1,5 +1,14 @@
 import { fail } from '../config/validate.js';
-import { argumentsOf, awsRegion, insecureHttp, requiredString, stringList, urlArgument, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import {
+  argumentsOf,
+  awsRegion,
+  insecureHttp,
+  requiredString,
+  stringList,
+  urlArgument,
+  type InsecureHttpArgument,
+  type ProviderOptions,
+} from './common.js';
 
 export interface AwsAlbArguments extends InsecureHttpArgument {
   /** The load balancer's region, e.g. `'eu-west-1'`. */
@@ -22,13 +31,28 @@ const ALB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadba
  * replacing any a client sent.
  */
 export function awsAlb(args: AwsAlbArguments): ProviderOptions {
-  const given = argumentsOf('awsAlb', args, "{ region: 'eu-west-1', albArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188' }");
+  const given = argumentsOf(
+    'awsAlb',
+    args,
+    "{ region: 'eu-west-1', albArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188' }",
+  );
   const region = awsRegion('awsAlb', given.region);
-  const albArn = requiredString('awsAlb', 'albArn', given.albArn, "'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188'");
+  const albArn = requiredString(
+    'awsAlb',
+    'albArn',
+    given.albArn,
+    "'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188'",
+  );
   const arn = ALB_ARN.exec(albArn);
-  if (arn === null) fail(`providers.awsAlb: albArn must be an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>); got ${JSON.stringify(albArn)}`);
+  if (arn === null)
+    fail(
+      `providers.awsAlb: albArn must be an Application Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>); got ${JSON.stringify(albArn)}`,
+    );
   if (arn[1] !== region) fail(`providers.awsAlb: albArn is in region ${arn[1]}, not ${region}: the keys are per region`);
-  const issuer = given.issuer === undefined ? null : urlArgument('awsAlb', 'issuer', given.issuer, given, "'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123'") && given.issuer;
+  const issuer =
+    given.issuer === undefined
+      ? null
+      : urlArgument('awsAlb', 'issuer', given.issuer, given, "'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123'") && given.issuer;
   const clientIds = given.clientId === undefined ? undefined : stringList('awsAlb', 'clientId', given.clientId, "'1example23456789'");
   return {
     issuer,

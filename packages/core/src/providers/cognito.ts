@@ -19,7 +19,11 @@ export interface CognitoArguments extends InsecureHttpArgument {
  * `cognito:groups`.
  */
 export function cognito(args: CognitoArguments): ProviderOptions {
-  const given = argumentsOf('cognito', args, "{ region: 'eu-west-1', userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789', tokenUse: 'access' }");
+  const given = argumentsOf(
+    'cognito',
+    args,
+    "{ region: 'eu-west-1', userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789', tokenUse: 'access' }",
+  );
   const region = awsRegion('cognito', given.region);
   const userPoolId = requiredString('cognito', 'userPoolId', given.userPoolId, "'eu-west-1_AbCdEf123'");
   if (!new RegExp(`^${region}_[A-Za-z0-9]+$`).test(userPoolId)) {
@@ -28,9 +32,10 @@ export function cognito(args: CognitoArguments): ProviderOptions {
   const clientIds = stringList('cognito', 'clientId', given.clientId, "'1example23456789'");
   if (given.tokenUse !== 'access' && given.tokenUse !== 'id') fail("providers.cognito: tokenUse must be 'access' (for APIs) or 'id'");
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  const byUse: Pick<ProviderOptions, 'audience' | 'claims'> = given.tokenUse === 'access'
-    ? { audience: null, claims: { token_use: 'access', client_id: clientIds } }
-    : { audience: clientIds, claims: { token_use: 'id' } };
+  const byUse: Pick<ProviderOptions, 'audience' | 'claims'> =
+    given.tokenUse === 'access'
+      ? { audience: null, claims: { token_use: 'access', client_id: clientIds } }
+      : { audience: clientIds, claims: { token_use: 'id' } };
   return {
     issuer,
     ...byUse,

@@ -60,7 +60,8 @@ const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(
 
 export function hostname(provider: string, name: string, value: unknown, example: string): string {
   const text = requiredString(provider, name, value, example);
-  if (!HOSTNAME.test(text)) fail(`providers.${provider}: ${name} must be a bare host name like ${example} (no scheme, port or path); got ${JSON.stringify(text)}`);
+  if (!HOSTNAME.test(text))
+    fail(`providers.${provider}: ${name} must be a bare host name like ${example} (no scheme, port or path); got ${JSON.stringify(text)}`);
   return text.toLowerCase();
 }
 

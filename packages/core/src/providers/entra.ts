@@ -16,7 +16,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MULTI_TENANT = new Set(['common', 'organizations']);
 
 /** Why: Graph tokens carry a `nonce` header and are signed over a hash of it, for Graph alone to verify. */
-export const GRAPH_TOKEN_REASON = 'a Microsoft Graph token (its nonce header): request a token for this API\'s audience instead';
+export const GRAPH_TOKEN_REASON = "a Microsoft Graph token (its nonce header): request a token for this API's audience instead";
 
 function issuerFor(version: 1 | 2, tenant: string): string {
   return version === 2 ? `https://login.microsoftonline.com/${tenant}/v2.0` : `https://sts.windows.net/${tenant}/`;
@@ -35,13 +35,17 @@ export function entra(args: EntraArguments): ProviderOptions {
   const tenant = typeof given.tenant === 'string' ? given.tenant.toLowerCase() : given.tenant;
   const multiTenant = typeof tenant === 'string' && MULTI_TENANT.has(tenant);
   if (typeof tenant !== 'string' || (!multiTenant && !GUID.test(tenant))) {
-    fail(`providers.entra: tenant must be your tenant id (a GUID), or 'common' / 'organizations' with allowedTenants; got ${JSON.stringify(given.tenant)}`);
+    fail(
+      `providers.entra: tenant must be your tenant id (a GUID), or 'common' / 'organizations' with allowedTenants; got ${JSON.stringify(given.tenant)}`,
+    );
   }
   let tenantRule: ProviderOptions['claims'] | undefined;
   if (multiTenant) {
     const allowed = given.allowedTenants;
     if (allowed === undefined) {
-      fail(`providers.entra: tenant '${tenant}' accepts tokens of other organisations: list them in allowedTenants (tenant GUIDs), or pass allowedTenants: '*' to accept any tenant on purpose`);
+      fail(
+        `providers.entra: tenant '${tenant}' accepts tokens of other organisations: list them in allowedTenants (tenant GUIDs), or pass allowedTenants: '*' to accept any tenant on purpose`,
+      );
     }
     if (allowed !== '*') {
       if (!Array.isArray(allowed) || allowed.length === 0 || allowed.some((id) => typeof id !== 'string' || !GUID.test(id))) {

@@ -20,7 +20,10 @@ function authTimeNotAfterIssue(value: unknown, payload: Readonly<Record<string, 
 export function firebase(args: FirebaseArguments): ProviderOptions {
   const given = argumentsOf('firebase', args, "{ projectId: 'my-project' }");
   const projectId = requiredString('firebase', 'projectId', given.projectId, "'my-project'");
-  if (!PROJECT_ID.test(projectId)) fail(`providers.firebase: projectId must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens); got ${JSON.stringify(projectId)}`);
+  if (!PROJECT_ID.test(projectId))
+    fail(
+      `providers.firebase: projectId must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens); got ${JSON.stringify(projectId)}`,
+    );
   return {
     issuer: `https://securetoken.google.com/${projectId}`,
     audience: projectId,

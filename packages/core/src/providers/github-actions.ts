@@ -28,7 +28,8 @@ export function githubActions(args: GithubActionsArguments): ProviderOptions {
   }
   if (given.repository !== undefined) {
     const repository = requiredString('githubActions', 'repository', given.repository, "'acme/deploy'");
-    if (!REPOSITORY.test(repository)) fail(`providers.githubActions: repository must be owner/name, e.g. 'acme/deploy'; got ${JSON.stringify(repository)}`);
+    if (!REPOSITORY.test(repository))
+      fail(`providers.githubActions: repository must be owner/name, e.g. 'acme/deploy'; got ${JSON.stringify(repository)}`);
     if (claims.repository_owner !== undefined && !repository.startsWith(`${claims.repository_owner}/`)) {
       fail(`providers.githubActions: repository ${JSON.stringify(repository)} is not owned by ${JSON.stringify(claims.repository_owner)}`);
     }

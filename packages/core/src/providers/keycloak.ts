@@ -21,11 +21,15 @@ export function keycloak(args: KeycloakArguments): ProviderOptions {
   const given = argumentsOf('keycloak', args, "{ issuer: 'https://sso.example.com/realms/acme', clientId: 'orders-api' }");
   const url = urlArgument('keycloak', 'issuer', given.issuer, given, "'https://sso.example.com/realms/acme'");
   if (!/\/realms\/[^/]+$/.test(url.pathname)) {
-    fail(`providers.keycloak: issuer must be the realm URL, ending in /realms/<realm> (e.g. https://sso.example.com/realms/acme); got ${JSON.stringify(given.issuer)}`);
+    fail(
+      `providers.keycloak: issuer must be the realm URL, ending in /realms/<realm> (e.g. https://sso.example.com/realms/acme); got ${JSON.stringify(given.issuer)}`,
+    );
   }
   const clientId = given.clientId === undefined ? undefined : requiredString('keycloak', 'clientId', given.clientId, "'orders-api'");
   if (given.audience === undefined && clientId === undefined) {
-    fail('providers.keycloak: give clientId (checked against azp) or audience: Keycloak access tokens carry aud "account" or none unless you add an audience mapper');
+    fail(
+      'providers.keycloak: give clientId (checked against azp) or audience: Keycloak access tokens carry aud "account" or none unless you add an audience mapper',
+    );
   }
   return {
     issuer: given.issuer,

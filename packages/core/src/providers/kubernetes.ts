@@ -23,7 +23,10 @@ function serviceAccountSubject(value: unknown): boolean {
 export function kubernetes(args: KubernetesArguments): ProviderOptions {
   const given = argumentsOf('kubernetes', args, "{ issuer: 'https://kubernetes.default.svc.cluster.local', audience: 'orders-api' }");
   urlArgument('kubernetes', 'issuer', given.issuer, given, "'https://kubernetes.default.svc.cluster.local'");
-  const jwksUri = given.jwksUri === undefined ? undefined : urlArgument('kubernetes', 'jwksUri', given.jwksUri, given, "'https://kubernetes.default.svc/openid/v1/jwks'").href;
+  const jwksUri =
+    given.jwksUri === undefined
+      ? undefined
+      : urlArgument('kubernetes', 'jwksUri', given.jwksUri, given, "'https://kubernetes.default.svc/openid/v1/jwks'").href;
   return {
     issuer: given.issuer,
     audience: stringList('kubernetes', 'audience', given.audience, "'orders-api'"),

@@ -17,9 +17,9 @@ export function okta(args: OktaArguments): ProviderOptions {
   const url = urlArgument('okta', 'issuer', given.issuer, given, "'https://example.okta.com/oauth2/default'");
   if (!/^\/oauth2\/[A-Za-z0-9_-]+$/.test(url.pathname) || url.search !== '' || url.hash !== '') {
     fail(
-      `providers.okta: issuer ${JSON.stringify(given.issuer)} is not a custom authorization server (…/oauth2/<id>). `
-        + "The org authorization server's access tokens are meant for Okta's own APIs and cannot be validated by yours: "
-        + 'use a custom authorization server such as https://<org>.okta.com/oauth2/default',
+      `providers.okta: issuer ${JSON.stringify(given.issuer)} is not a custom authorization server (…/oauth2/<id>). ` +
+        "The org authorization server's access tokens are meant for Okta's own APIs and cannot be validated by yours: " +
+        'use a custom authorization server such as https://<org>.okta.com/oauth2/default',
     );
   }
   return {

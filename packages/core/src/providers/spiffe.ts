@@ -36,9 +36,11 @@ const JWT_SVID_ALGORITHMS: readonly Algorithm[] = ['RS256', 'RS384', 'RS512', 'E
 export function spiffe(options: SpiffeOptions): VerifierOptions {
   if (options === null || typeof options !== 'object') fail('spiffe() needs { trustDomain, audience, jwksUri | bundle }');
   const trustDomain = normalizeTrustDomain(options.trustDomain, 'spiffe: trustDomain');
-  if (options.audience === null || options.audience === undefined) fail('spiffe: audience is required (JWT-SVIDs always carry aud; name this service)');
+  if (options.audience === null || options.audience === undefined)
+    fail('spiffe: audience is required (JWT-SVIDs always carry aud; name this service)');
   const audience = nonEmptyStrings('spiffe: audience', options.audience);
-  if ((options.jwksUri === undefined) === (options.bundle === undefined)) fail('spiffe: give the trust bundle as jwksUri (its endpoint) or bundle (parsed), exactly one');
+  if ((options.jwksUri === undefined) === (options.bundle === undefined))
+    fail('spiffe: give the trust bundle as jwksUri (its endpoint) or bundle (parsed), exactly one');
   return {
     issuer: null,
     audience,

@@ -1,10 +1,5 @@
 import { entryExpiry, cutoffEntry, normalizeMemoryListOptions, tokenEntry } from './options.js';
-import type {
-  MemoryRevocationList,
-  MemoryRevocationListOptions,
-  RevocableClaims,
-  RevocationEntry,
-} from './types.js';
+import type { MemoryRevocationList, MemoryRevocationListOptions, RevocableClaims, RevocationEntry } from './types.js';
 
 /** One `jti`, `sub` or client id: a value for every issuer and/or per issuer (exp for tokens, before for cut-offs). */
 interface Slot {
@@ -42,7 +37,10 @@ class MemoryList implements MemoryRevocationList {
   /** Earliest time an entry can be dropped (epoch seconds); nothing is scanned before then. */
   private nextExpiry = Infinity;
 
-  constructor(options: MemoryRevocationListOptions | undefined, private readonly now: () => number) {
+  constructor(
+    options: MemoryRevocationListOptions | undefined,
+    private readonly now: () => number,
+  ) {
     const normalized = normalizeMemoryListOptions(options);
     this.maxEntries = normalized.maxEntries;
     this.maxTokenLifetime = normalized.maxTokenLifetime;
@@ -112,7 +110,9 @@ class MemoryList implements MemoryRevocationList {
     if (isNew && this.count >= this.maxEntries) {
       this.dropExpired(true);
       if (this.count >= this.maxEntries) {
-        throw new RangeError(`authgate: the revocation list is full (maxEntries ${this.maxEntries}); raise maxEntries or maxTokenLifetime is too long`);
+        throw new RangeError(
+          `authgate: the revocation list is full (maxEntries ${this.maxEntries}); raise maxEntries or maxTokenLifetime is too long`,
+        );
       }
     }
     if (slot === undefined) {
@@ -163,9 +163,6 @@ class MemoryList implements MemoryRevocationList {
  * For a fleet, use `createRedisRevocationList` from `@authgate/redis` (the same methods, shared through Redis).
  * `now` (epoch seconds) is for tests.
  */
-export function createMemoryRevocationList(
-  options?: MemoryRevocationListOptions,
-  now: () => number = () => Date.now() / 1000,
-): MemoryRevocationList {
+export function createMemoryRevocationList(options?: MemoryRevocationListOptions, now: () => number = () => Date.now() / 1000): MemoryRevocationList {
   return new MemoryList(options, now);
 }

@@ -24,7 +24,8 @@ function issuer(method: string, value: unknown): string | null {
 }
 
 function epochSeconds(method: string, field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(`${method}: ${field} must be epoch seconds (a finite, non-negative number)`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(`${method}: ${field} must be epoch seconds (a finite, non-negative number)`);
   return value;
 }
 

@@ -42,7 +42,11 @@ export function parseActor(value: unknown, claim: 'act' | 'may_act', realm: stri
   let actor: Actor | undefined;
   for (let index = levels.length - 1; index >= 0; index -= 1) {
     const { sub, client_id: clientId, iss } = levels[index] as Record<string, unknown>;
-    for (const [name, member] of [['sub', sub], ['client_id', clientId], ['iss', iss]] as const) {
+    for (const [name, member] of [
+      ['sub', sub],
+      ['client_id', clientId],
+      ['iss', iss],
+    ] as const) {
       if (member !== undefined && (typeof member !== 'string' || member === '')) throw invalid(`${name} is not a non-empty string`);
     }
     const subject = (sub ?? clientId) as string | undefined;
@@ -56,4 +60,3 @@ export function parseActor(value: unknown, claim: 'act' | 'may_act', realm: stri
   }
   return actor;
 }
-

@@ -36,12 +36,14 @@ const CORE_PARAMETERS = new Set(['alg', 'kid', 'typ', 'crit']);
 
 export function normalizeHeaderRules(options: HeaderRuleOptions): NormalizedHeaderRules {
   const refuse = Object.entries(options.refuseHeaders ?? {}).map(([name, why]) => {
-    if (!PARAMETER.test(name) || CORE_PARAMETERS.has(name)) fail(`refuseHeaders: ${JSON.stringify(name)} is not a header parameter you can refuse (alg, kid, typ and crit have their own options)`);
+    if (!PARAMETER.test(name) || CORE_PARAMETERS.has(name))
+      fail(`refuseHeaders: ${JSON.stringify(name)} is not a header parameter you can refuse (alg, kid, typ and crit have their own options)`);
     if (typeof why !== 'string' || why === '') fail(`refuseHeaders.${name} must say why, as a non-empty string (it goes to the logs)`);
     return [name, why] as const;
   });
   const require = Object.entries(options.requireHeaders ?? {}).map(([name, expected]) => {
-    if (!PARAMETER.test(name) || CORE_PARAMETERS.has(name)) fail(`requireHeaders: ${JSON.stringify(name)} is not a header parameter you can require (alg, kid, typ and crit have their own options)`);
+    if (!PARAMETER.test(name) || CORE_PARAMETERS.has(name))
+      fail(`requireHeaders: ${JSON.stringify(name)} is not a header parameter you can require (alg, kid, typ and crit have their own options)`);
     const values = typeof expected === 'string' ? [expected] : expected;
     if (!Array.isArray(values) || values.length === 0 || values.some((value) => typeof value !== 'string' || value === '')) {
       fail(`requireHeaders.${name} must be a non-empty string or a non-empty array of them`);

@@ -34,8 +34,20 @@ export interface NormalizedDecryption {
 
 const DEFAULT_KEY_MANAGEMENT = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
 const OPT_IN_KEY_MANAGEMENT = [
-  'RSA-OAEP', 'RSA-OAEP-384', 'RSA-OAEP-512', 'ECDH-ES+A192KW', 'dir', 'A128KW', 'A192KW', 'A256KW',
-  'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'PBES2-HS256+A128KW', 'PBES2-HS384+A192KW', 'PBES2-HS512+A256KW',
+  'RSA-OAEP',
+  'RSA-OAEP-384',
+  'RSA-OAEP-512',
+  'ECDH-ES+A192KW',
+  'dir',
+  'A128KW',
+  'A192KW',
+  'A256KW',
+  'A128GCMKW',
+  'A192GCMKW',
+  'A256GCMKW',
+  'PBES2-HS256+A128KW',
+  'PBES2-HS384+A192KW',
+  'PBES2-HS512+A256KW',
 ];
 const DEFAULT_CONTENT_ENCRYPTION = ['A128GCM', 'A256GCM'];
 const OPT_IN_CONTENT_ENCRYPTION = ['A192GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
@@ -48,7 +60,8 @@ function algorithmList(name: string, value: readonly string[] | undefined, defau
   if (!Array.isArray(value) || value.length === 0) fail(`decryption.${name} must list at least one algorithm`);
   for (const alg of value) {
     if (alg === 'RSA1_5') fail('decryption.keyManagementAlgorithms must not list RSA1_5: it is open to padding-oracle attacks (use RSA-OAEP-256)');
-    if (!defaults.includes(alg) && !optIn.includes(alg)) fail(`decryption.${name}: ${JSON.stringify(alg)} is not supported; supported: ${[...defaults, ...optIn].join(', ')}`);
+    if (!defaults.includes(alg) && !optIn.includes(alg))
+      fail(`decryption.${name}: ${JSON.stringify(alg)} is not supported; supported: ${[...defaults, ...optIn].join(', ')}`);
   }
   return new Set(value);
 }
@@ -62,7 +75,8 @@ function normalizeKey(entry: DecryptionKey, index: number): [string | undefined,
     return [entry.kid, entry.key];
   }
   const jwk = entry as JWK;
-  if (jwk.kty === 'oct' ? typeof jwk.k !== 'string' : typeof jwk.d !== 'string') fail(`${where} must be a private JWK (with d), or an oct JWK (with k)`);
+  if (jwk.kty === 'oct' ? typeof jwk.k !== 'string' : typeof jwk.d !== 'string')
+    fail(`${where} must be a private JWK (with d), or an oct JWK (with k)`);
   if (jwk.use !== undefined && jwk.use !== 'enc') fail(`${where} has use ${JSON.stringify(jwk.use)}; a decryption key must have use "enc" or none`);
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') fail(`${where}.kid must be a string`);
   return [jwk.kid, jwk];
@@ -83,7 +97,12 @@ export function normalizeDecryption(value: DecryptionOptions | undefined): Norma
   return {
     keys,
     keyManagement: algorithmList('keyManagementAlgorithms', value.keyManagementAlgorithms, DEFAULT_KEY_MANAGEMENT, OPT_IN_KEY_MANAGEMENT),
-    contentEncryption: algorithmList('contentEncryptionAlgorithms', value.contentEncryptionAlgorithms, DEFAULT_CONTENT_ENCRYPTION, OPT_IN_CONTENT_ENCRYPTION),
+    contentEncryption: algorithmList(
+      'contentEncryptionAlgorithms',
+      value.contentEncryptionAlgorithms,
+      DEFAULT_CONTENT_ENCRYPTION,
+      OPT_IN_CONTENT_ENCRYPTION,
+    ),
   };
 }
 
@@ -117,7 +136,10 @@ export async function decryptToken(token: string, policy: NormalizedDecryption, 
       maxPBES2Count: MAX_PBES2_COUNT,
     }));
   } catch (error) {
-    throw undecryptable(`decryption failed: ${error instanceof Error && !('code' in error) ? error.message : ((error as { code?: string })?.code ?? 'unknown')}`, error);
+    throw undecryptable(
+      `decryption failed: ${error instanceof Error && !('code' in error) ? error.message : ((error as { code?: string })?.code ?? 'unknown')}`,
+      error,
+    );
   }
   let inner: string;
   try {

@@ -13,19 +13,22 @@ export type TokenKind = 'user' | 'client';
  * ever sees one kind (workload identity: SPIFFE, Kubernetes, GitHub Actions), or a claim whose presence (or absence)
  * marks a client token.
  */
-export type TokenKindOption = TokenKind | {
-  /** A token carrying this claim is a client token. */
-  clientClaim?: ClaimPath;
-  /** A token without this claim is a client token (Okta: `uid`, present only on user tokens). */
-  userClaim?: ClaimPath;
-};
+export type TokenKindOption =
+  | TokenKind
+  | {
+      /** A token carrying this claim is a client token. */
+      clientClaim?: ClaimPath;
+      /** A token without this claim is a client token (Okta: `uid`, present only on user tokens). */
+      userClaim?: ClaimPath;
+    };
 
 export type NormalizedTokenKind = TokenKind | { clientClaim: NormalizedClaimPath | undefined; userClaim: NormalizedClaimPath | undefined };
 
 export function normalizeTokenKind(value: TokenKindOption | undefined): NormalizedTokenKind {
   if (value === undefined) return { clientClaim: undefined, userClaim: undefined };
   if (value === 'user' || value === 'client') return value;
-  if (value === null || typeof value !== 'object') fail(`tokenKind must be 'user', 'client' or { clientClaim?, userClaim? } (got ${JSON.stringify(value)})`);
+  if (value === null || typeof value !== 'object')
+    fail(`tokenKind must be 'user', 'client' or { clientClaim?, userClaim? } (got ${JSON.stringify(value)})`);
   return {
     clientClaim: value.clientClaim === undefined ? undefined : normalizeClaimPath(value.clientClaim, 'tokenKind.clientClaim'),
     userClaim: value.userClaim === undefined ? undefined : normalizeClaimPath(value.userClaim, 'tokenKind.userClaim'),

@@ -29,7 +29,10 @@ export function spiffeTrustDomain(value: unknown): string | undefined {
 /** Validates the `trustDomain` option once: a bare trust domain name, as SPIFFE spells it. */
 export function normalizeTrustDomain(value: unknown, field = 'trustDomain'): string {
   if (typeof value !== 'string' || !TRUST_DOMAIN.test(value)) {
-    const hint = typeof value === 'string' && value.startsWith(PREFIX) ? ` (give the name alone: ${JSON.stringify(value.slice(PREFIX.length).replace(/\/.*$/, ''))})` : '';
+    const hint =
+      typeof value === 'string' && value.startsWith(PREFIX)
+        ? ` (give the name alone: ${JSON.stringify(value.slice(PREFIX.length).replace(/\/.*$/, ''))})`
+        : '';
     fail(`${field} must be a SPIFFE trust domain name: lowercase letters, digits, '.', '-' and '_'${hint}`);
   }
   return value;
@@ -38,7 +41,8 @@ export function normalizeTrustDomain(value: unknown, field = 'trustDomain'): str
 /** Validates SPIFFE IDs named in configuration (e.g. `requireWorkload(...)`). */
 export function normalizeSpiffeIds(values: readonly unknown[], field: string): readonly string[] {
   for (const value of values) {
-    if (spiffeTrustDomain(value) === undefined) fail(`${field}: ${JSON.stringify(value)} is not a workload SPIFFE ID (spiffe://<trust domain>/<path>)`);
+    if (spiffeTrustDomain(value) === undefined)
+      fail(`${field}: ${JSON.stringify(value)} is not a workload SPIFFE ID (spiffe://<trust domain>/<path>)`);
   }
   return Object.freeze([...(values as string[])]);
 }

@@ -31,7 +31,8 @@ const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 /** `undefined` when the adapter was given no `workload` option. Validates at construction. */
 export function createWorkloadAuthenticator(options: WorkloadOptions | undefined): WorkloadAuthenticator | undefined {
   if (options === undefined) return undefined;
-  if (options === null || typeof options !== 'object') fail('workload must be the workload verifier\'s options: { header?, issuer, audience, algorithms, ... }');
+  if (options === null || typeof options !== 'object')
+    fail("workload must be the workload verifier's options: { header?, issuer, audience, algorithms, ... }");
   const { header: given, ...verifierOptions } = options;
   if (given !== undefined && typeof given !== 'string') fail('workload.header must be a header name');
   const header = (given ?? 'x-workload-token').toLowerCase();
@@ -48,7 +49,8 @@ export function createWorkloadAuthenticator(options: WorkloadOptions | undefined
       const raw = request.rawHeaders;
       let count = 0;
       if (raw !== undefined) for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === header) count += 1;
-      if (Array.isArray(value) || count > 1) return Promise.reject(new AuthError('multiple_credentials', { realm, detail: `more than one ${header} header` }));
+      if (Array.isArray(value) || count > 1)
+        return Promise.reject(new AuthError('multiple_credentials', { realm, detail: `more than one ${header} header` }));
       const token = value?.trim();
       if (token === undefined || token === '') return Promise.reject(new AuthError('workload_missing', { realm }));
       return verifier.verify(token);

@@ -52,7 +52,10 @@ export function b64(value: unknown): string {
 
 /** The reason a verification was refused with; fails the test unless it was refused with an AuthError. */
 export async function refusalReason(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof AuthError)) throw new Error(`expected an AuthError, got ${String(error)}`);
   return error.reason;
 }

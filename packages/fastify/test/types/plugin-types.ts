@@ -60,7 +60,11 @@ export async function typeChecks(): Promise<void> {
   app.get('/typo', { config: { auth: 'optinal' } }, async () => ({}));
 
   // Scope guards fit routes with their own generics.
-  app.get<{ Params: { id: string } }>('/orders/:id', { preHandler: [app.requireAnyScope('orders:read', 'admin')] }, async (request) => request.params.id);
+  app.get<{ Params: { id: string } }>(
+    '/orders/:id',
+    { preHandler: [app.requireAnyScope('orders:read', 'admin')] },
+    async (request) => request.params.id,
+  );
   const guard: preHandlerHookHandler = app.requireScope('a', 'b');
   void guard;
   // @ts-expect-error scopes are strings

@@ -11,7 +11,14 @@ export async function startIssuer(): Promise<TestIssuer> {
 
 /** A verifier with a fixed key set (no JWKS fetches), consulting `revocation`. */
 export function verifierFor(issuer: TestIssuer, revocation: RevocationList, clockTolerance = 5): Verifier {
-  return createVerifier({ issuer: issuer.url, audience: AUDIENCE, algorithms: ['RS256'], jwks: issuer.publicJwks() as never, revocation, clockTolerance });
+  return createVerifier({
+    issuer: issuer.url,
+    audience: AUDIENCE,
+    algorithms: ['RS256'],
+    jwks: issuer.publicJwks() as never,
+    revocation,
+    clockTolerance,
+  });
 }
 
 export async function outcome(verifier: Verifier, token: string): Promise<string> {

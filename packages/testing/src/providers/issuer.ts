@@ -27,7 +27,13 @@ function kidFor(provider: ProviderName, index: number): string {
 }
 
 /** The JWK as this provider serves it. */
-function servedJwk(provider: ProviderName, key: SigningKey, kid: string, s: ResolvedSettings, members: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function servedJwk(
+  provider: ProviderName,
+  key: SigningKey,
+  kid: string,
+  s: ResolvedSettings,
+  members: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const { alg, ...withoutAlg } = key.publicJwk;
   if (provider === 'entra') {
     // Entra's keys carry no alg, an x5t, and the issuer they may sign for (a {tenantid} template on the common set).
@@ -49,7 +55,8 @@ function pemOf(key: SigningKey): string {
  * Cognito kids with `+/=`, ALB's per-kid PEM keys). Point the matching `providers` preset at it with `...idp.local`.
  */
 export async function createProviderIssuer(provider: ProviderName, settings: ProviderSettings = {}): Promise<ProviderIssuer> {
-  if (!(provider in TOKEN_KINDS)) throw new Error(`@authgate/testing: unknown provider ${JSON.stringify(provider)}; known: ${Object.keys(TOKEN_KINDS).join(', ')}`);
+  if (!(provider in TOKEN_KINDS))
+    throw new Error(`@authgate/testing: unknown provider ${JSON.stringify(provider)}; known: ${Object.keys(TOKEN_KINDS).join(', ')}`);
   const s = resolveSettings(provider, settings);
   const host = normalizeIssuerOptions({ ...(settings.host === undefined ? {} : { host: settings.host }) }).host;
   const algorithm: SigningAlgorithm = provider === 'awsAlb' ? 'ES256' : 'RS256';
@@ -65,11 +72,14 @@ export async function createProviderIssuer(provider: ProviderName, settings: Pro
     keys.push({ kid, signing, served: servedJwk(provider, signing, kid, s, members) });
     if (provider === 'awsAlb') {
       const pem = pemOf(signing);
-      routes.set(`/alb-keys/${kid}`, { methods: READ, handle: (_req, res) => {
-        keyRequests += 1;
-        res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': String(Buffer.byteLength(pem)) });
-        res.end(pem);
-      } });
+      routes.set(`/alb-keys/${kid}`, {
+        methods: READ,
+        handle: (_req, res) => {
+          keyRequests += 1;
+          res.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': String(Buffer.byteLength(pem)) });
+          res.end(pem);
+        },
+      });
     }
     return kid;
   }
@@ -77,10 +87,13 @@ export async function createProviderIssuer(provider: ProviderName, settings: Pro
   const signingKid = await publish();
   // Keycloak publishes its RSA-OAEP encryption key in the same JWKS.
   const encryptionKid = provider === 'keycloak' ? await publish({ use: 'enc', alg: 'RSA-OAEP' }) : undefined;
-  routes.set('/jwks', { methods: READ, handle: (_req, res) => {
-    keyRequests += 1;
-    sendJson(res, 200, { keys: keys.map((key) => key.served) }, { 'cache-control': 'public, max-age=300' });
-  } });
+  routes.set('/jwks', {
+    methods: READ,
+    handle: (_req, res) => {
+      keyRequests += 1;
+      sendJson(res, 200, { keys: keys.map((key) => key.served) }, { 'cache-control': 'public, max-age=300' });
+    },
+  });
 
   async function token(claims: TokenClaims = {}, options: ProviderSignOptions = {}): Promise<string> {
     const kinds = TOKEN_KINDS[provider];
@@ -109,9 +122,10 @@ export async function createProviderIssuer(provider: ProviderName, settings: Pro
     provider,
     issuer: issuerOf(provider, s),
     settings: s,
-    local: provider === 'awsAlb'
-      ? { publicKeyUri: `${origin}/alb-keys/{kid}`, allowInsecureHttp: true }
-      : { jwksUri: `${origin}/jwks`, allowInsecureHttp: true },
+    local:
+      provider === 'awsAlb'
+        ? { publicKeyUri: `${origin}/alb-keys/{kid}`, allowInsecureHttp: true }
+        : { jwksUri: `${origin}/jwks`, allowInsecureHttp: true },
     encryptionKid,
     get keyRequests() {
       return keyRequests;

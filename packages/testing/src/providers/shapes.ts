@@ -31,7 +31,8 @@ export function resolveSettings(provider: ProviderName, given: ProviderSettings 
     awsAlb: `https://cognito-idp.${region}.amazonaws.com/${region}_AuthGate1`,
   };
   return {
-    audience: given.audience ?? (provider === 'firebase' ? projectId : provider === 'entra' ? '6e74172b-be56-4843-9ff4-e66a39bb12e3' : 'api://authgate-test'),
+    audience:
+      given.audience ?? (provider === 'firebase' ? projectId : provider === 'entra' ? '6e74172b-be56-4843-9ff4-e66a39bb12e3' : 'api://authgate-test'),
     clientId: given.clientId ?? (provider === 'entra' ? 'b7c1f1a2-3d4e-4f50-8a61-7b8c9d0e1f23' : '4fmvht22tjrgd7d3k3tghttct7'),
     domain: given.domain ?? 'authgate-test.eu.auth0.com',
     issuer: given.issuer ?? defaultIssuer[provider] ?? '',
@@ -54,13 +55,20 @@ export function entraIssuer(version: 1 | 2, tenant: string): string {
 /** The `iss` of a provider's tokens. */
 export function issuerOf(provider: ProviderName, s: ResolvedSettings): string {
   switch (provider) {
-    case 'auth0': return `https://${s.domain}/`;
-    case 'entra': return entraIssuer(s.version, s.tenant);
-    case 'cognito': return `https://cognito-idp.${s.region}.amazonaws.com/${s.userPoolId}`;
-    case 'google': return 'https://accounts.google.com';
-    case 'firebase': return `https://securetoken.google.com/${s.projectId}`;
-    case 'githubActions': return 'https://token.actions.githubusercontent.com';
-    default: return s.issuer;
+    case 'auth0':
+      return `https://${s.domain}/`;
+    case 'entra':
+      return entraIssuer(s.version, s.tenant);
+    case 'cognito':
+      return `https://cognito-idp.${s.region}.amazonaws.com/${s.userPoolId}`;
+    case 'google':
+      return 'https://accounts.google.com';
+    case 'firebase':
+      return `https://securetoken.google.com/${s.projectId}`;
+    case 'githubActions':
+      return 'https://token.actions.githubusercontent.com';
+    default:
+      return s.issuer;
   }
 }
 
@@ -75,55 +83,192 @@ export function shapeOf(provider: ProviderName, kind: ProviderTokenKind, s: Reso
   const user = randomUUID();
   switch (provider) {
     case 'auth0':
-      return { header: { typ: 'JWT' }, claims: { iss, sub: 'auth0|64f1c2a9e4b0a1b2c3d4e5f6', aud: [s.audience, `https://${s.domain}/userinfo`], azp: s.clientId, scope: 'openid profile orders:read', permissions: ['orders:read', 'orders:write'] } };
+      return {
+        header: { typ: 'JWT' },
+        claims: {
+          iss,
+          sub: 'auth0|64f1c2a9e4b0a1b2c3d4e5f6',
+          aud: [s.audience, `https://${s.domain}/userinfo`],
+          azp: s.clientId,
+          scope: 'openid profile orders:read',
+          permissions: ['orders:read', 'orders:write'],
+        },
+      };
     case 'okta':
-      return { header: {}, claims: { ver: 1, jti: `AT.${randomUUID()}`, iss, aud: s.audience, cid: s.clientId, uid: '00u1a2b3c4d5e6f7g8h9', scp: ['openid', 'orders.read'], sub: 'jane@example.com', groups: ['Everyone', 'orders-admins'], auth_time: now - 60 } };
+      return {
+        header: {},
+        claims: {
+          ver: 1,
+          jti: `AT.${randomUUID()}`,
+          iss,
+          aud: s.audience,
+          cid: s.clientId,
+          uid: '00u1a2b3c4d5e6f7g8h9',
+          scp: ['openid', 'orders.read'],
+          sub: 'jane@example.com',
+          groups: ['Everyone', 'orders-admins'],
+          auth_time: now - 60,
+        },
+      };
     case 'entra':
       return entraShape(kind, s, now);
     case 'keycloak':
       return {
         header: { typ: 'JWT' },
         claims: {
-          iss, sub: user, aud: 'account', typ: 'Bearer', azp: s.clientId, sid: randomUUID(), acr: '1', scope: 'openid profile email',
+          iss,
+          sub: user,
+          aud: 'account',
+          typ: 'Bearer',
+          azp: s.clientId,
+          sid: randomUUID(),
+          acr: '1',
+          scope: 'openid profile email',
           realm_access: { roles: ['offline_access', 'uma_authorization', 'orders-user'] },
           resource_access: { [s.clientId]: { roles: ['orders-admin'] }, account: { roles: ['manage-account', 'view-profile'] } },
-          email_verified: true, preferred_username: 'jane',
+          email_verified: true,
+          preferred_username: 'jane',
         },
       };
     case 'cognito':
       return kind === 'id'
-        ? { header: {}, claims: { sub: user, 'cognito:groups': ['admins'], email_verified: true, iss, 'cognito:username': 'jane', origin_jti: randomUUID(), aud: s.clientId, event_id: randomUUID(), token_use: 'id', auth_time: now - 60, email: 'jane@example.com' } }
-        : { header: {}, claims: { sub: user, 'cognito:groups': ['admins'], iss, client_id: s.clientId, origin_jti: randomUUID(), event_id: randomUUID(), token_use: 'access', scope: 'orders/read aws.cognito.signin.user.admin', auth_time: now - 60, username: 'jane' } };
+        ? {
+            header: {},
+            claims: {
+              sub: user,
+              'cognito:groups': ['admins'],
+              email_verified: true,
+              iss,
+              'cognito:username': 'jane',
+              origin_jti: randomUUID(),
+              aud: s.clientId,
+              event_id: randomUUID(),
+              token_use: 'id',
+              auth_time: now - 60,
+              email: 'jane@example.com',
+            },
+          }
+        : {
+            header: {},
+            claims: {
+              sub: user,
+              'cognito:groups': ['admins'],
+              iss,
+              client_id: s.clientId,
+              origin_jti: randomUUID(),
+              event_id: randomUUID(),
+              token_use: 'access',
+              scope: 'orders/read aws.cognito.signin.user.admin',
+              auth_time: now - 60,
+              username: 'jane',
+            },
+          };
     case 'google':
-      return { header: { typ: 'JWT' }, claims: { iss, azp: '1234567890-abc.apps.googleusercontent.com', aud: s.audience, sub: '110169484474386276334', email: 'caller@example.iam.gserviceaccount.com', email_verified: true, ...(s.hostedDomain === undefined ? {} : { hd: s.hostedDomain }) } };
+      return {
+        header: { typ: 'JWT' },
+        claims: {
+          iss,
+          azp: '1234567890-abc.apps.googleusercontent.com',
+          aud: s.audience,
+          sub: '110169484474386276334',
+          email: 'caller@example.iam.gserviceaccount.com',
+          email_verified: true,
+          ...(s.hostedDomain === undefined ? {} : { hd: s.hostedDomain }),
+        },
+      };
     case 'firebase':
-      return { header: { typ: 'JWT' }, claims: { iss, aud: s.projectId, auth_time: now - 60, user_id: 'Kx3vP9yHqRb2', sub: 'Kx3vP9yHqRb2', email: 'jane@example.com', email_verified: true, firebase: { identities: { email: ['jane@example.com'] }, sign_in_provider: 'password' } } };
+      return {
+        header: { typ: 'JWT' },
+        claims: {
+          iss,
+          aud: s.projectId,
+          auth_time: now - 60,
+          user_id: 'Kx3vP9yHqRb2',
+          sub: 'Kx3vP9yHqRb2',
+          email: 'jane@example.com',
+          email_verified: true,
+          firebase: { identities: { email: ['jane@example.com'] }, sign_in_provider: 'password' },
+        },
+      };
     case 'githubActions': {
       const [owner] = s.repository.split('/');
       return {
         header: { typ: 'JWT', x5t: 'ykNaY4qM_ta4k2TgZOCEYLkcYlA' },
         claims: {
-          iss, aud: s.audience, sub: `repo:${s.repository}:ref:refs/heads/main`, ref: 'refs/heads/main', sha: 'd0c2b3f4a5e6d7c8b9a0e1f2a3b4c5d6e7f8a9b0',
-          repository: s.repository, repository_owner: owner, repository_owner_id: '65432', repository_id: '123456', run_id: '8123456789', run_number: '42', run_attempt: '1',
-          actor: 'octocat', workflow: 'deploy', event_name: 'push', ref_type: 'branch', job_workflow_ref: `${s.repository}/.github/workflows/deploy.yml@refs/heads/main`, runner_environment: 'github-hosted', nbf: now - 5,
+          iss,
+          aud: s.audience,
+          sub: `repo:${s.repository}:ref:refs/heads/main`,
+          ref: 'refs/heads/main',
+          sha: 'd0c2b3f4a5e6d7c8b9a0e1f2a3b4c5d6e7f8a9b0',
+          repository: s.repository,
+          repository_owner: owner,
+          repository_owner_id: '65432',
+          repository_id: '123456',
+          run_id: '8123456789',
+          run_number: '42',
+          run_attempt: '1',
+          actor: 'octocat',
+          workflow: 'deploy',
+          event_name: 'push',
+          ref_type: 'branch',
+          job_workflow_ref: `${s.repository}/.github/workflows/deploy.yml@refs/heads/main`,
+          runner_environment: 'github-hosted',
+          nbf: now - 5,
         },
       };
     }
     case 'kubernetes':
-      return { header: {}, claims: { iss, aud: [s.audience], sub: 'system:serviceaccount:orders:orders-worker', nbf: now, 'kubernetes.io': { namespace: 'orders', pod: { name: 'orders-worker-7d9f8', uid: randomUUID() }, serviceaccount: { name: 'orders-worker', uid: randomUUID() } } } };
+      return {
+        header: {},
+        claims: {
+          iss,
+          aud: [s.audience],
+          sub: 'system:serviceaccount:orders:orders-worker',
+          nbf: now,
+          'kubernetes.io': {
+            namespace: 'orders',
+            pod: { name: 'orders-worker-7d9f8', uid: randomUUID() },
+            serviceaccount: { name: 'orders-worker', uid: randomUUID() },
+          },
+        },
+      };
     case 'awsAlb':
-      return { header: { typ: 'JWT', iss: s.issuer, client: s.clientId, signer: s.albArn }, claims: { sub: user, email: 'jane@example.com', email_verified: 'true', username: 'jane', iss: s.issuer } };
+      return {
+        header: { typ: 'JWT', iss: s.issuer, client: s.clientId, signer: s.albArn },
+        claims: { sub: user, email: 'jane@example.com', email_verified: 'true', username: 'jane', iss: s.issuer },
+      };
   }
 }
 
 function entraShape(kind: ProviderTokenKind, s: ResolvedSettings, now: number): Shape {
   const v2 = s.version === 2;
   const client = v2 ? { azp: s.clientId, azpacr: '1' } : { appid: s.clientId, appidacr: '1' };
-  const common = { iss: entraIssuer(s.version, s.tenant), aud: s.audience, nbf: now, tid: s.tenant, ver: v2 ? '2.0' : '1.0', uti: 'AbCdEfGhIjKlMnOp', rh: '0.AAAA', aio: 'E2ZgYJg' };
+  const common = {
+    iss: entraIssuer(s.version, s.tenant),
+    aud: s.audience,
+    nbf: now,
+    tid: s.tenant,
+    ver: v2 ? '2.0' : '1.0',
+    uti: 'AbCdEfGhIjKlMnOp',
+    rh: '0.AAAA',
+    aio: 'E2ZgYJg',
+  };
   const oid = '00000000-0000-0000-66f3-3332eca7ea81';
   if (kind === 'app') return { header: { typ: 'JWT' }, claims: { ...common, ...client, oid, sub: oid, idtyp: 'app', roles: ['Orders.Read.All'] } };
-  const delegated = { ...common, ...client, oid, sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ', name: 'Jane Doe', preferred_username: 'jane@contoso.com', scp: 'Orders.Read Orders.Write' };
+  const delegated = {
+    ...common,
+    ...client,
+    oid,
+    sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
+    name: 'Jane Doe',
+    preferred_username: 'jane@contoso.com',
+    scp: 'Orders.Read Orders.Write',
+  };
   // Graph tokens: a nonce in the header (signed over its hash, so only Graph can verify them) and Graph's audience.
-  if (kind === 'graph') return { header: { typ: 'JWT', nonce: 'pW4Jj8lJ0G5y0ZbW2dTgk2d5ogVn8ex7e3w5ISLm8zs' }, claims: { ...delegated, aud: GRAPH_AUDIENCE, scp: 'User.Read' } };
+  if (kind === 'graph')
+    return {
+      header: { typ: 'JWT', nonce: 'pW4Jj8lJ0G5y0ZbW2dTgk2d5ogVn8ex7e3w5ISLm8zs' },
+      claims: { ...delegated, aud: GRAPH_AUDIENCE, scp: 'User.Read' },
+    };
   return { header: { typ: 'JWT' }, claims: delegated };
 }

@@ -1,8 +1,7 @@
 import type { SignOptions, TokenClaims } from '../types.js';
 
 /** The identity providers `@authgate/core`'s `providers` presets cover, by the same names. */
-export type ProviderName =
-  | 'auth0' | 'okta' | 'entra' | 'keycloak' | 'cognito' | 'google' | 'firebase' | 'githubActions' | 'kubernetes' | 'awsAlb';
+export type ProviderName = 'auth0' | 'okta' | 'entra' | 'keycloak' | 'cognito' | 'google' | 'firebase' | 'githubActions' | 'kubernetes' | 'awsAlb';
 
 /**
  * Who the simulated provider is. Every field has a realistic default; give the ones your preset call names, so the
@@ -45,8 +44,7 @@ export interface ProviderSettings {
  * `access` and `id`; `google` `id`; `firebase` `id`; `githubActions` `id`; `kubernetes` `serviceAccount`; `awsAlb`
  * `userClaims` (`x-amzn-oidc-data`). The first listed is the default.
  */
-export type ProviderTokenKind =
-  | 'access' | 'id' | 'delegated' | 'app' | 'graph' | 'serviceAccount' | 'userClaims';
+export type ProviderTokenKind = 'access' | 'id' | 'delegated' | 'app' | 'graph' | 'serviceAccount' | 'userClaims';
 
 export interface ProviderSignOptions extends Pick<SignOptions, 'expiresIn' | 'issuedAt' | 'notBefore' | 'noExp'> {
   /** Which kind of token; default the provider's first. */
