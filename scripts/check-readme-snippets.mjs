@@ -15,7 +15,11 @@ const out = join(root, 'test', '.readme-snippets');
 const readmes = [
   join(root, 'README.md'),
   ...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'README.md')),
-  ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f)) : []),
+  ...(existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(root, 'docs', f))
+    : []),
 ].filter((file) => existsSync(file));
 
 // Names README examples use without defining them: what the reader already has at that point of that README
@@ -39,6 +43,8 @@ const CONTEXT = {
   const app: import('fastify').FastifyInstance;
   const jwtAuth: typeof import('@authgate/fastify').jwtAuth;
   const handler: import('fastify').RouteHandlerMethod;`,
+  core: `
+  const privateEncryptionJwk: import('jose').JWK;`,
   testing: `
   const issuer: import('@authgate/testing').TestIssuer;
   const oldKid: string;`,
@@ -51,10 +57,13 @@ for (const readme of readmes) {
   const text = readFileSync(readme, 'utf8');
   const pattern = /^```ts([^\n]*)\n([\s\S]*?)^```$/gm;
   const dir = join(out, relative(root, readme).replace(/[\\/]/g, '_').replace(/\.md$/, ''));
-  const pkg = relative(root, readme).match(/^packages\/([^/]+)\//)?.[1];
+  // The root README's examples build the Express app of its quick start.
+  const pkg = relative(root, readme).match(/^packages\/([^/]+)\//)?.[1] ?? (readme === readmes[0] ? 'express' : undefined);
   const context = CONTEXT[pkg] ?? '';
   const names = new Set([...context.matchAll(/const (\w+):/g)].map((m) => m[1]));
-  const common = COMMON.split('\n').filter((line) => !names.has(line.match(/const (\w+):/)?.[1])).join('\n');
+  const common = COMMON.split('\n')
+    .filter((line) => !names.has(line.match(/const (\w+):/)?.[1]))
+    .join('\n');
   let match;
   let blocks = 0;
   mkdirSync(dir, { recursive: true });
@@ -76,13 +85,18 @@ for (const readme of readmes) {
         noEmit: true,
         skipLibCheck: true,
         types: ['node'],
-        paths: Object.fromEntries(['core', 'express', 'fastify', 'testing'].map((name) => [`@authgate/${name}`, [`../../../packages/${name}/src/index.ts`]])),
+        paths: Object.fromEntries(
+          ['core', 'express', 'fastify', 'testing'].map((name) => [`@authgate/${name}`, [`../../../packages/${name}/src/index.ts`]]),
+        ),
       },
       include: ['*.ts'],
     }),
   );
   try {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'pipe', encoding: 'utf8' });
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], {
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
   } catch (error) {
     failures.push(`${relative(root, readme)} (blocks in ${relative(root, dir)}):\n${error.stdout}`);
   }
