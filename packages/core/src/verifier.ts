@@ -126,14 +126,14 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
   }
 
   /** A fresh verification: cached on its second sighting (see Doorkeeper), then handed back. */
-  function accept(verified: VerifiedToken<C>, cacheKey: string | undefined, observed: ObservedToken): Identity<C> {
+  function accept(verified: VerifiedToken<C>, cacheable: boolean, observed: ObservedToken): Identity<C> {
     refuseIfRevoked(verified.identity, observed);
-    if (cache !== undefined && cacheKey !== undefined && cache.admit(cacheKey)) cache.set(cacheKey, verified.identity);
+    if (cacheable && cache !== undefined && cache.admit(verified.identity.token)) cache.set(verified.identity);
     return verified.identity;
   }
 
   /** Throws the AuthError when the answer is known at once; a promise only while a key is being fetched. */
-  function verifyUncached(token: string, cacheKey: string | undefined): Identity<C> | Promise<Identity<C>> {
+  function verifyUncached(token: string, cacheable: boolean): Identity<C> | Promise<Identity<C>> {
     const observed: ObservedToken = {};
     let outcome: VerifiedToken<C> | Promise<VerifiedToken<C>>;
     try {
@@ -145,16 +145,16 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       throw rejection(error, observed);
     }
     // The key was at hand (nearly always): the answer, with no promise at all.
-    if (!(outcome instanceof Promise)) return accept(outcome, cacheKey, observed);
+    if (!(outcome instanceof Promise)) return accept(outcome, cacheable, observed);
     const pending = outcome.then(
-      (verified) => accept(verified, cacheKey, observed),
+      (verified) => accept(verified, cacheable, observed),
       (error: unknown) => {
         throw rejection(error, observed);
       },
     );
-    if (cacheKey !== undefined) {
-      inFlight.set(cacheKey, pending);
-      const settled = (): void => void inFlight.delete(cacheKey);
+    if (cacheable) {
+      inFlight.set(token, pending);
+      const settled = (): void => void inFlight.delete(token);
       pending.then(settled, settled);
     }
     return pending;
@@ -214,16 +214,15 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
 
   function verifyJwt(token: string): Identity<C> | Promise<Identity<C>> {
     if (typeof token !== 'string' || token.length > options.maxTokenLength || cache === undefined) {
-      return verifyUncached(token, undefined);
+      return verifyUncached(token, false);
     }
-    const { identity: cached, cacheKey: hashed } = cache.get(token, Math.floor(Date.now() / 1000));
+    const cached = cache.get(token, Math.floor(Date.now() / 1000));
     if (cached !== undefined && isServable(cached)) {
       // A revoked token never serves from the cache: the list is asked on every hit (an in-memory lookup).
       refuseIfRevoked(cached, { iss: cached.issuer, kid: cached.kid });
       return cached as Identity<C>;
     }
-    const cacheKey = hashed ?? TokenCache.keyFor(token);
-    return (inFlight.size === 0 ? undefined : inFlight.get(cacheKey)) ?? verifyUncached(token, cacheKey);
+    return (inFlight.size === 0 ? undefined : inFlight.get(token)) ?? verifyUncached(token, true);
   }
 
   function passesRevocation(identity: Identity<object>): boolean {

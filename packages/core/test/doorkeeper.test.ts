@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Doorkeeper } from '../src/cache/doorkeeper.js';
 
-// Keys as the token cache makes them: base64url SHA-256. Deterministic (a counter, hashed): a Bloom filter mistakes
+// Token-like keys: the doorkeeper reads the last characters (a verified token's signature). Deterministic (a counter, hashed): a Bloom filter mistakes
 // a few strangers for known keys by design, so with random keys an exact assertion would fail a few runs in a hundred.
 let counter = 0;
 const randomKey = (): string => hash('sha256', `key-${(counter += 1)}`, 'base64url');

@@ -1,6 +1,7 @@
 /**
  * Which tokens were verified recently, approximately and in fixed memory: two generations of a Bloom filter over
- * the tokens' SHA-256 (as base64url cache keys). A token is let into the verified-token cache on its second
+ * the tokens' last characters: the signature (a JWS) or authentication tag (a JWE) of a token that has just been
+ * verified, so bits nobody can choose without the issuer's key, and no hashing needed. A token is let into the verified-token cache on its second
  * verification, so a stream of one-off tokens (a scan, a flood of distinct valid tokens) neither evicts the hot
  * entries nor churns identities through the heap.
  *
@@ -9,7 +10,7 @@
  * caching at all). The bit arrays are allocated once; a false positive only admits a token one verification early.
  */
 
-// base64url character code → its 6 bits (the SHA-256 output bits the key spells).
+// base64url character code → its 6 bits.
 const SIXBITS = new Uint8Array(128);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((char, value) => {
   SIXBITS[char.charCodeAt(0)] = value;
@@ -44,10 +45,15 @@ export class Doorkeeper {
     this.previous = new Uint8Array(bits / 8);
   }
 
-  /** True when `key` (a base64url SHA-256) was remembered in this or the previous generation; remembers it otherwise. */
-  admit(key: string): boolean {
-    const first = bitsAt(key, 0) & this.mask;
-    const second = bitsAt(key, 4) & this.mask;
+  /**
+   * True when `token` (verified, so it ends in at least 9 base64url characters of signature or tag) was remembered in
+   * this or the previous generation; remembers it otherwise. The last character is skipped: its low bits may be
+   * fixed padding.
+   */
+  admit(token: string): boolean {
+    const end = token.length - 1;
+    const first = bitsAt(token, end - 8) & this.mask;
+    const second = bitsAt(token, end - 4) & this.mask;
     if (this.has(this.current, first, second) || this.has(this.previous, first, second)) return true;
     if (this.added >= this.generationSize) {
       const recycled = this.previous;

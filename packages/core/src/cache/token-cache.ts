@@ -1,16 +1,9 @@
-import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Doorkeeper } from './doorkeeper.js';
 import type { Identity } from '../identity.js';
 import { KEY_ID } from '../token/identity.js';
 
 const HOT_ENTRIES = 1024;
-
-/** A lookup's answer, and the token's hash when it was computed (a miss reuses it to store the result). */
-export interface CacheLookup {
-  identity: Identity<object> | undefined;
-  cacheKey: string | undefined;
-}
 
 // The identity is the whole entry (no wrapper: ~60 bytes less per entry): its time claims are read from its claims,
 // and the key that verified it from a symbol property the pipeline sets (see token/verify.ts).
@@ -31,8 +24,11 @@ export interface TimeRules {
 
 /**
  * Verified tokens, so a repeated token costs a map lookup instead of a signature check.
- * Keyed by SHA-256 of the whole token (never a part of it: a signature pasted onto another payload must miss), which
- * also keeps memory per entry small. Time claims are re-checked on every hit, so an entry never outlives its `exp`.
+ * Keyed by the whole token string (never a part of it: a signature pasted onto another payload must miss): the
+ * identity holds that same string as `identity.token`, so the key costs no memory (a SHA-256 key cost 64 bytes per
+ * entry, and hashing on every miss). Only verified tokens are stored, so nobody can fill the map with strings chosen
+ * to collide in V8's (seeded) string hash. Time claims are re-checked on every hit, so an entry never outlives its
+ * `exp`.
  */
 export class TokenCache {
   private readonly entries: LRUCache<string, CachedIdentity>;
@@ -53,14 +49,9 @@ export class TokenCache {
     this.doorkeeper = new Doorkeeper(maxEntries);
   }
 
-  /** True when this token was verified recently enough to deserve a cache entry; remembers it otherwise. */
-  admit(cacheKey: string): boolean {
-    return this.doorkeeper.admit(cacheKey);
-  }
-
-  static keyFor(token: string): string {
-    // One-shot hashing (Node 20.12+): no Hash object per request.
-    return hash('sha256', token, 'base64url');
+  /** True when this verified token was verified recently enough to deserve a cache entry; remembers it otherwise. */
+  admit(token: string): boolean {
+    return this.doorkeeper.admit(token);
   }
 
   /**
@@ -80,21 +71,20 @@ export class TokenCache {
    * The identity if the token was verified before and is still within its time claims at `nowSeconds`. The hot
    * tokens are found by their own string first (a repeated token is the common case), then by hash.
    */
-  get(token: string, nowSeconds: number): CacheLookup {
+  get(token: string, nowSeconds: number): Identity<object> | undefined {
     const hot = this.peek(token, nowSeconds);
-    if (hot !== undefined) return { identity: hot, cacheKey: undefined };
-    const cacheKey = TokenCache.keyFor(token);
-    const entry = this.entries.get(cacheKey);
-    if (entry === undefined) return { identity: undefined, cacheKey };
+    if (hot !== undefined) return hot;
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
     if (!this.isCurrent(entry, nowSeconds)) {
       // The full pipeline will produce the precise error; the entry is of no further use.
-      this.entries.delete(cacheKey);
-      return { identity: undefined, cacheKey };
+      this.entries.delete(token);
+      return undefined;
     }
     // Generational, like the doorkeeper: a full hot map is dropped wholesale rather than tracked per entry.
     if (this.hot.size >= HOT_ENTRIES) this.hot.clear();
     this.hot.set(hotKey(token), { token, cached: entry });
-    return { identity: entry, cacheKey };
+    return entry;
   }
 
   private isCurrent(entry: CachedIdentity, nowSeconds: number): boolean {
@@ -105,9 +95,12 @@ export class TokenCache {
     return maxTokenAge === undefined || iat === undefined || nowSeconds - iat - clockTolerance <= maxTokenAge;
   }
 
-  /** Stores a verified identity (its `KEY_ID` names the key that verified it: see `evictKeys`). */
-  set(cacheKey: string, identity: Identity<object>): void {
-    this.entries.set(cacheKey, identity);
+  /**
+   * Stores a verified identity under its token (its `KEY_ID` names the key that verified it: see `evictKeys`). The
+   * key is `identity.token` itself, not an equal string: one string, held once.
+   */
+  set(identity: Identity<object>): void {
+    this.entries.set(identity.token, identity);
   }
 
   /** Forgets every token verified by one of these keys (a refresh no longer lists them). */
@@ -115,9 +108,9 @@ export class TokenCache {
     const withdrawn = new Set(keyIds);
     this.hot.clear();
     let evicted = 0;
-    for (const [cacheKey, entry] of this.entries.entries()) {
+    for (const [token, entry] of this.entries.entries()) {
       if (entry[KEY_ID] !== undefined && withdrawn.has(entry[KEY_ID])) {
-        this.entries.delete(cacheKey);
+        this.entries.delete(token);
         evicted += 1;
       }
     }
