@@ -93,11 +93,13 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
   const introspector = createIntrospectorFor(options, router);
   const { decryption } = options;
 
+  const interned = createInternTables();
   const context: TokenVerifierContext = {
     options,
     sourceFor: (issuer, payload) => router.sourceFor(issuer, payload),
     now: Date.now,
-    interned: createInternTables(),
+    interned,
+    knownHeaders: (segment) => interned.headers.find(segment),
   };
   const checkRevocation = createRevocationCheck(options.revocation, realm, options.clockTolerance);
   // Concurrent requests carrying the same uncached token share one verification while its key is being fetched.

@@ -9,6 +9,11 @@ export class Interner<V> {
 
   constructor(private readonly capacity = 256) {}
 
+  /** The shared value for `key` if there is one; never adds. */
+  find(key: string): V | undefined {
+    return this.table.get(key);
+  }
+
   get(key: string, make: () => V): V {
     const found = this.table.get(key);
     if (found !== undefined) return found;
@@ -27,7 +32,7 @@ export interface InternTables {
   readonly scopeLists: Interner<readonly string[]>;
   readonly roles: Interner<readonly string[]>;
   readonly roleLists: Interner<readonly string[]>;
-  /** Protected headers, by their encoded segment: a key's tokens share one. */
+  /** Protected headers of verified tokens, by their encoded segment: a key's tokens share one (and skip decoding it). */
   readonly headers: Interner<Readonly<Record<string, unknown>>>;
 }
 

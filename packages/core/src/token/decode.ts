@@ -4,6 +4,8 @@ import { AuthError } from '../errors.js';
 export interface DecodedToken {
   /** The token as sent. */
   token: string;
+  /** The header segment as sent: identical segments decode to identical headers. */
+  headerSegment: string;
   header: Readonly<Record<string, unknown>>;
   payload: Readonly<Record<string, unknown>>;
   /** Whether a signature segment is present (checked after `alg`, so `alg: none` gets the clearer reason). */
@@ -56,22 +58,27 @@ function decodeJsonObject(segment: string, what: string, realm: string, padded: 
   return value as Record<string, unknown>;
 }
 
+/** A header already decoded from exactly this segment (by an earlier token), or undefined. */
+export type KnownHeaders = (segment: string) => Readonly<Record<string, unknown>> | undefined;
+
 /**
  * Checks the token's shape and decodes header and payload, before any key lookup or crypto:
  * length first (so a huge string costs nothing), then five parts (JWE) vs three (JWS), then strict base64url.
+ * `knownHeaders`: an issuer signs thousands of tokens under one header (same alg, kid and typ), so a segment decoded
+ * before is not decoded again: the same characters decode to the same header (and passed the same checks).
  */
-export function decodeToken(token: unknown, maxLength: number, realm: string, padded = false): DecodedToken {
+export function decodeToken(token: unknown, maxLength: number, realm: string, padded = false, knownHeaders?: KnownHeaders): DecodedToken {
   if (typeof token !== 'string' || token === '') throw new AuthError('malformed_token', { realm, detail: 'token is not a string' });
   if (token.length > maxLength) throw new AuthError('token_too_long', { realm, detail: `longer than ${maxLength} characters` });
   const parts = token.split('.');
   if (parts.length === 5) throw new AuthError('token_encrypted', { realm });
   if (parts.length !== 3) throw new AuthError('malformed_token', { realm, detail: `${parts.length} parts, expected 3` });
   const [headerSegment, payloadSegment, signatureSegment] = parts as [string, string, string];
-  const header = decodeJsonObject(headerSegment, 'header', realm, padded);
+  const header = knownHeaders?.(headerSegment) ?? decodeJsonObject(headerSegment, 'header', realm, padded);
   const payload = decodeJsonObject(payloadSegment, 'payload', realm, padded);
   const signature = signatureSegment === '' ? Buffer.alloc(0) : decodeSegment(signatureSegment, realm, padded);
   const signingInput = Buffer.from(token.slice(0, headerSegment.length + 1 + payloadSegment.length), 'latin1');
-  return { token, header, payload, signed: signatureSegment !== '', signingInput, signature };
+  return { token, headerSegment, header, payload, signed: signatureSegment !== '', signingInput, signature };
 }
 
 /** What `decodeUnverified` returns: a token's header and payload, exactly as it claims them. */

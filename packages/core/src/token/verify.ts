@@ -5,7 +5,7 @@ import type { KeySource, VerificationKey } from '../keys/key-source.js';
 import type { NormalizedOptions } from '../options.js';
 import { canonicalTyp } from './typ.js';
 import { verifySignature, verifySignatureInPool } from './signature.js';
-import { decodeToken, type DecodedToken } from './decode.js';
+import { decodeToken, type DecodedToken, type KnownHeaders } from './decode.js';
 import { checkHeaderRules } from './header-rules.js';
 import type { InternTables } from '../cache/intern.js';
 import { identityOf } from './identity.js';
@@ -33,6 +33,8 @@ export interface TokenVerifierContext {
   options: NormalizedOptions;
   /** Shared frozen lists for identities (see cache/intern.ts). */
   interned: InternTables;
+  /** Headers of tokens verified before, by segment (`interned.headers`, read without adding). */
+  knownHeaders: KnownHeaders;
   /** The key source for a token's `iss` (an issuer template reads the payload), or undefined when not trusted. */
   sourceFor(issuer: string | undefined, payload: Readonly<Record<string, unknown>>): KeySource | undefined;
   now(): number;
@@ -98,7 +100,7 @@ export function verifyAccessToken<C extends object>(
 ): VerifiedToken<C> | Promise<VerifiedToken<C>> {
   const { options } = context;
   const realm = options.realm;
-  const decoded = decodeToken(token, options.maxTokenLength, realm, options.headerRules.paddedSegments);
+  const decoded = decodeToken(token, options.maxTokenLength, realm, options.headerRules.paddedSegments, context.knownHeaders);
   const { header, payload } = decoded;
   observed.kid = clip(header.kid);
   observed.iss = clip(payload.iss);
