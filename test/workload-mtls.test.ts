@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity, WorkloadOptions } from '@authgate/core';
 import { jwtAuth as expressAuth, requireUser, requireWorkload } from '@authgate/express';
@@ -25,13 +25,14 @@ let issuer: TestIssuer;
 let ca: TestCa;
 let strangerCa: TestCa;
 let serverCert: TestCertificate;
-const certs: Record<string, TestCertificate> = {};
+type CertName = 'checkout' | 'billing' | 'partner' | 'evil' | 'noUri' | 'twoUris' | 'notSpiffe' | 'stranger';
+const certs = {} as Record<CertName, TestCertificate>;
 
 beforeAll(async () => {
   issuer = await createTestIssuer({ algorithms: ['ES256'], defaultAudience: AUDIENCE });
   [ca, strangerCa] = await Promise.all([createTestCa(), createTestCa()]);
   serverCert = await ca.issue({ commonName: 'orders-api', serverNames: ['127.0.0.1'] });
-  const issue = async (name: string, uris: string[], from = ca): Promise<void> => {
+  const issue = async (name: CertName, uris: string[], from = ca): Promise<void> => {
     certs[name] = await from.issue({ commonName: name, uris });
   };
   await Promise.all([
@@ -98,7 +99,8 @@ async function start(framework: Framework, workload: WorkloadOptions, tls: boole
         }),
     };
   } else {
-    const app = Fastify(serverTls === undefined ? {} : { https: serverTls });
+    // One instance type for both transports (the guards' hook types name the default server).
+    const app = (serverTls === undefined ? Fastify() : Fastify({ https: serverTls })) as unknown as FastifyInstance;
     await app.register(fastifyAuth, { ...userOptions(), optional: true, workload });
     app.get('/orders', { preHandler: [app.requireWorkload(CHECKOUT), app.requireUser()] }, async (request) =>
       describeCaller(request.auth, request.workload),
@@ -121,7 +123,7 @@ describe.each(FRAMEWORKS)('%s: the workload is the SPIFFE ID of its client certi
   });
 
   async function call(path: string, cert: TestCertificate | undefined, user?: string): Promise<RawReply> {
-    const headers = user === undefined ? {} : { authorization: `Bearer ${await issuer.sign({ sub: user })}` };
+    const headers: Record<string, string> = user === undefined ? {} : { authorization: `Bearer ${await issuer.sign({ sub: user })}` };
     const tls = cert === undefined ? { ca: ca.certPem } : { cert: cert.certPem, key: cert.keyPem, ca: ca.certPem };
     return send(server.origin, { path, headers, tls });
   }
