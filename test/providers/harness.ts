@@ -17,6 +17,8 @@ export interface WhoAmI {
   scopes: readonly string[];
   roles: readonly string[];
   clientId: string | undefined;
+  /** `identity.kind`: checked when given (the apps always answer it). */
+  kind?: 'user' | 'client';
 }
 
 export interface Answer {
@@ -36,10 +38,13 @@ export interface BothAdapters {
 type Options = Extract<JwtAuthOptions, { verifier?: undefined }>;
 
 function whoami(
-  auth: { subject: string | undefined; scopes: readonly string[]; roles?: readonly string[]; clientId?: string | undefined } | null | undefined,
+  auth:
+    | { subject: string | undefined; scopes: readonly string[]; roles?: readonly string[]; clientId?: string | undefined; kind?: 'user' | 'client' }
+    | null
+    | undefined,
 ): WhoAmI | null {
   if (auth === null || auth === undefined) return null;
-  return { subject: auth.subject, scopes: auth.scopes, roles: auth.roles ?? [], clientId: auth.clientId };
+  return { subject: auth.subject, scopes: auth.scopes, roles: auth.roles ?? [], clientId: auth.clientId, kind: auth.kind };
 }
 
 export async function serveBoth(options: Options): Promise<BothAdapters> {
@@ -100,7 +105,7 @@ export async function serveBoth(options: Options): Promise<BothAdapters> {
   };
 }
 
-/** Both adapters accept the token with exactly this identity. */
+/** Both adapters accept the token with exactly this identity (its `kind` too, when `expected` names one). */
 export async function expectAccepted(apps: BothAdapters, token: string, expected: WhoAmI, header?: string): Promise<void> {
   const { express: e, fastify: f } = await apps.call(token, header);
   for (const [name, answer] of [
@@ -108,7 +113,7 @@ export async function expectAccepted(apps: BothAdapters, token: string, expected
     ['fastify', f],
   ] as const) {
     expect(answer.status, `${name}: ${JSON.stringify(answer.body)} ${JSON.stringify(apps.reasons())}`).toBe(200);
-    expect(answer.body, name).toEqual(expected);
+    expect(answer.body, name).toEqual({ kind: answer.body.kind, ...expected });
   }
 }
 

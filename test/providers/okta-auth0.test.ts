@@ -17,6 +17,34 @@ describe('providers.okta through Express and Fastify', () => {
     });
   });
 
+  it('identity.kind: a user token carries uid; a client-credentials token has none', async () => {
+    const { clientId } = suite.idp.settings;
+    await expectAccepted(suite.apps, await suite.idp.token({ sub: 'jane@example.com' }), {
+      subject: 'jane@example.com',
+      scopes: ['openid', 'orders.read'],
+      roles: ['Everyone', 'orders-admins'],
+      clientId,
+      kind: 'user',
+    });
+    // Client credentials, as Okta issues them: sub is the client id, no uid, no groups.
+    const client = { uid: undefined, groups: undefined, scp: ['orders.read'] };
+    await expectAccepted(suite.apps, await suite.idp.token({ ...client, sub: clientId }), {
+      subject: clientId,
+      scopes: ['orders.read'],
+      roles: [],
+      clientId,
+      kind: 'client',
+    });
+    // A sub that is not the client id (a customised sub claim): only the missing uid tells.
+    await expectAccepted(suite.apps, await suite.idp.token({ ...client, sub: 'nightly-import' }), {
+      subject: 'nightly-import',
+      scopes: ['orders.read'],
+      roles: [],
+      clientId,
+      kind: 'client',
+    });
+  });
+
   it('refuses a token of the org authorization server, and another audience', async () => {
     await expectRefused(suite.apps, await suite.idp.token({ iss: 'https://authgate-test.okta.com' }), 'issuer_not_allowed');
     await expectRefused(suite.apps, await suite.idp.token({ aud: 'api://other' }), 'audience_mismatch');

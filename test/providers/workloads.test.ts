@@ -8,12 +8,13 @@ describe('providers.githubActions through Express and Fastify', () => {
     ...idp.local,
   }));
 
-  it('accepts a workflow token of the repository', async () => {
+  it('accepts a workflow token of the repository, as a client (a workload)', async () => {
     await expectAccepted(suite.apps, await suite.idp.token(), {
       subject: 'repo:authgate/example:ref:refs/heads/main',
       scopes: [],
       roles: [],
       clientId: undefined,
+      kind: 'client',
     });
   });
 
@@ -38,12 +39,13 @@ describe('providers.kubernetes through Express and Fastify', () => {
     ...idp.local,
   }));
 
-  it('accepts a projected service-account token', async () => {
+  it('accepts a projected service-account token, as a client (a workload)', async () => {
     await expectAccepted(suite.apps, await suite.idp.token(), {
       subject: 'system:serviceaccount:orders:orders-worker',
       scopes: [],
       roles: [],
       clientId: undefined,
+      kind: 'client',
     });
   });
 

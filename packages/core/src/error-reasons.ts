@@ -57,6 +57,8 @@ export type AuthErrorReason =
   | 'workload_not_allowed'
   // The route needs a workload token beside the user's, and none came (401, no error code).
   | 'workload_missing'
+  // The workload's mTLS client certificate is no acceptable X.509-SVID (401 invalid_token; the description says why).
+  | 'workload_certificate_invalid'
   | 'insufficient_role'
   | 'insufficient_claim'
   | 'access_denied'
@@ -122,6 +124,7 @@ export const REASONS: Record<AuthErrorReason, ReasonSpec> = {
   client_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The client is not allowed on this route' },
   workload_not_allowed: { status: 403, code: 'insufficient_scope', description: 'The calling workload is not allowed on this route' },
   workload_missing: { status: 401, code: undefined, description: 'Workload authentication required' },
+  workload_certificate_invalid: { status: 401, code: 'invalid_token', description: 'The client certificate is not an accepted workload identity' },
   insufficient_role: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required role' },
   insufficient_claim: { status: 403, code: 'insufficient_scope', description: 'The access token lacks a required claim' },
   access_denied: { status: 403, code: 'insufficient_scope', description: 'The access token does not grant access to this resource' },

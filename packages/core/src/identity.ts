@@ -48,8 +48,12 @@ export interface Identity<C extends object = Record<string, unknown>> {
    * identity never prints it (`JSON.stringify(identity)` and `{ ...identity }` leave it out); read it by name.
    */
   readonly token: string;
-  /** How the token was accepted: `'jwt'` (verified here, with the issuer's keys) or `'introspection'` (RFC 7662: the server said active). */
-  readonly source: 'jwt' | 'introspection';
+  /**
+   * How the token was accepted: `'jwt'` (verified here, with the issuer's keys) or `'introspection'` (RFC 7662: the
+   * server said active); `'certificate'` for a workload identity read from its mTLS client certificate (an
+   * X.509-SVID: no token, `token` is `''`).
+   */
+  readonly source: 'jwt' | 'introspection' | 'certificate';
   /** The key or certificate the token is bound to (`cnf`, RFC 9449 / RFC 8705), already checked; undefined for a plain bearer token. */
   readonly confirmation?: Confirmation | undefined;
   /** `'client'` for a token without a user (client credentials, a workload), else `'user'`; see `tokenKind`. */
@@ -58,7 +62,7 @@ export interface Identity<C extends object = Record<string, unknown>> {
   readonly actor?: Actor;
   /** RFC 8693 `may_act`: who may act on the subject's behalf. */
   readonly mayAct?: Actor;
-  /** The workload's SPIFFE ID, for a verifier with `trustDomain` (JWT-SVIDs; see `providers.spiffe`). */
+  /** The workload's SPIFFE ID: for a verifier with `trustDomain` (JWT-SVIDs; see `providers.spiffe`), or from an X.509-SVID. */
   readonly workload?: string;
   /**
    * Exchanges this request's token (RFC 8693) for one to call a downstream service with. Present only on requests

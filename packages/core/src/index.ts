@@ -61,7 +61,13 @@ export type { TokenKind, TokenKindOption } from './token/kind.js';
 export { requireActorGuard, requireDirectCallGuard, requireUserGuard, requireClientGuard, requireWorkloadGuard } from './guards/delegation.js';
 export type { ActorPredicate, ActorMatch } from './guards/delegation.js';
 export { createWorkloadAuthenticator } from './workload/authenticator.js';
-export type { WorkloadOptions, WorkloadAuthenticator } from './workload/authenticator.js';
+export type {
+  WorkloadOptions,
+  WorkloadTokenOptions,
+  WorkloadCertificateOptions,
+  WorkloadDefaults,
+  WorkloadAuthenticator,
+} from './workload/authenticator.js';
 export { createIdentityForwarder } from './http/forward-identity.js';
 export type { ForwardIdentityOptions, IdentityForwarder } from './http/forward-identity.js';
 export { IDENTITY_ASSERTION_TYP, IDENTITY_ASSERTION_HEADER } from './http/identity-assertion.js';
@@ -88,7 +94,7 @@ export type { PemKeyOptions } from './keys/pem-options.js';
 export type { BindingOptions } from './binding/authenticate.js';
 export type { DpopOptions, MtlsOptions } from './binding/options.js';
 export type { ReplayCache } from './binding/replay.js';
-export type { SocketLike } from './binding/mtls.js';
+export type { SocketLike, CertificateLocation, ProxiedCertificate } from './binding/mtls.js';
 export { createHmacNonce } from './binding/nonce.js';
 export type { DpopNonce, HmacNonceOptions } from './binding/nonce.js';
 export { createMemoryReplayCache } from './binding/replay.js';

@@ -46,5 +46,13 @@ export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard, ForwardIdentityOptions } from '@authgate/core';
 export { createTokenExchange, TokenExchangeError } from '@authgate/core';
-export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
+export type {
+  Actor,
+  TokenExchange,
+  TokenExchangeOptions,
+  ExchangeRequest,
+  ExchangedToken,
+  WorkloadOptions,
+  WorkloadCertificateOptions,
+} from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

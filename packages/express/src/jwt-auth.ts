@@ -41,7 +41,11 @@ export interface AdapterOptions {
   passErrors?: boolean;
   /** A `createTokenExchange(...)` client (or its options): gives `req.auth.exchange({ audience, scope })`. */
   tokenExchange?: TokenExchange | TokenExchangeOptions;
-  /** Also require a workload token (`x-workload-token` by default), verified with these options, as `req.workload`. */
+  /**
+   * Also require the calling workload's identity, as `req.workload`: a token (`x-workload-token` by default) verified
+   * with these options, or with `{ certificate, trustDomain }` the SPIFFE ID of its mTLS client certificate (an
+   * X.509-SVID; see `WorkloadCertificateOptions`).
+   */
   workload?: WorkloadOptions;
   /**
    * For apps that proxy to services (e.g. with `http-proxy-middleware`): strip every configured identity header a

@@ -40,7 +40,11 @@ export interface AdapterOptions {
   tokenLocations?: TokenLocations;
   /** A `createTokenExchange(...)` client (or its options): gives `request.auth.exchange({ audience, scope })`. */
   tokenExchange?: TokenExchange | TokenExchangeOptions;
-  /** Also require a workload token (`x-workload-token` by default) on authenticated routes, as `request.workload`. */
+  /**
+   * Also require the calling workload's identity on authenticated routes, as `request.workload`: a token
+   * (`x-workload-token` by default) verified with these options, or with `{ certificate, trustDomain }` the SPIFFE ID
+   * of its mTLS client certificate (an X.509-SVID; see `WorkloadCertificateOptions`).
+   */
   workload?: WorkloadOptions;
   /**
    * For apps that proxy to services (e.g. with `@fastify/http-proxy`): strip every configured identity header a
@@ -127,5 +131,13 @@ export { providers } from '@authgate/core';
 export type { ProviderOptions } from '@authgate/core';
 export type { Identity, Verifier, VerifierOptions, TokenLocations, AuthErrorReason, AuthLogger, Guard, ForwardIdentityOptions } from '@authgate/core';
 export { createTokenExchange, TokenExchangeError } from '@authgate/core';
-export type { Actor, TokenExchange, TokenExchangeOptions, ExchangeRequest, ExchangedToken, WorkloadOptions } from '@authgate/core';
+export type {
+  Actor,
+  TokenExchange,
+  TokenExchangeOptions,
+  ExchangeRequest,
+  ExchangedToken,
+  WorkloadOptions,
+  WorkloadCertificateOptions,
+} from '@authgate/core';
 export type { ClaimPath, ClaimExpectation, ClaimExpectations } from '@authgate/core';

@@ -72,7 +72,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   const tokenExchange = resolveTokenExchange(exchangeOption);
   const required = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls, tokenExchange });
   const optional = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls, optional: true, tokenExchange });
-  const workload = createWorkloadAuthenticator(workloadOptions === undefined ? undefined : { logger: fastify.log, ...workloadOptions });
+  const workload = createWorkloadAuthenticator(workloadOptions, { logger: fastify.log });
   const byDefault = optionalByDefault === true ? optional : required;
   // Anything but an explicit 'optional' (or no opinion under `optional: true`) demands a token: fail closed.
   const authenticatorFor = (mode: RouteAuth | undefined): RequestAuthenticator<AuthClaims> | null =>
@@ -151,7 +151,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   if (tokenLocations?.body !== undefined && tokenLocations.body !== false) fastify.addHook('preValidation', authenticate);
   else fastify.addHook('onRequest', authenticate);
   if (owned) fastify.addHook('onClose', async () => verifier.close());
-  if (workload !== undefined) fastify.addHook('onClose', async () => workload.verifier.close());
+  if (workload !== undefined) fastify.addHook('onClose', async () => workload.close());
 };
 
 /**

@@ -21,6 +21,8 @@ export interface IssueOptions {
   commonName?: string;
   /** A server certificate for these names (`subjectAltName`: IP addresses and DNS names), e.g. `['127.0.0.1', 'localhost']`. */
   serverNames?: readonly string[];
+  /** URI SANs, e.g. `['spiffe://example.org/ns/prod/sa/checkout']` (a SPIFFE X.509-SVID carries exactly one). */
+  uris?: readonly string[];
 }
 
 /** A throwaway certificate authority (P-256, valid one day) for mutual-TLS tests. Always `close()` it. */
@@ -46,6 +48,9 @@ function openssl(args: readonly string[], cwd: string): Promise<void> {
 const KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 const SUBJECT = /^[A-Za-z0-9 ._-]{1,64}$/;
 const IPV4_OR_6 = /^[0-9.]+$|:/;
+// Written into an openssl extension file: a scheme, then URI characters that mean nothing to openssl's config
+// syntax (no spaces, commas, quotes, `#` or `$`).
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/?@!&=+;%()*-]{1,2000}$/;
 
 /** Certificates by the `openssl` command line (Node can check certificates but not make them). */
 export async function createTestCa(): Promise<TestCa> {
@@ -65,8 +70,14 @@ export async function createTestCa(): Promise<TestCa> {
       if (!SUBJECT.test(name)) throw new TypeError('@authgate/testing: commonName must be 1-64 letters, digits, spaces, dots, dashes or underscores');
       const id = `cert-${serial}`;
       serial += 1;
-      const san = (options.serverNames ?? []).map((host) => (IPV4_OR_6.test(host) ? `IP:${host}` : `DNS:${host}`));
-      const usage = san.length > 0 ? ['extendedKeyUsage=serverAuth', `subjectAltName=${san.join(',')}`] : ['extendedKeyUsage=clientAuth'];
+      const hosts = (options.serverNames ?? []).map((host) => (IPV4_OR_6.test(host) ? `IP:${host}` : `DNS:${host}`));
+      for (const uri of options.uris ?? []) {
+        if (!URI.test(uri))
+          throw new TypeError(`@authgate/testing: ${JSON.stringify(uri)} is not a URI this helper writes (letters, digits and ._~:/?@!&=+;%()*-)`);
+      }
+      const san = [...hosts, ...(options.uris ?? []).map((uri) => `URI:${uri}`)];
+      const usage = [hosts.length > 0 ? 'extendedKeyUsage=serverAuth' : 'extendedKeyUsage=clientAuth'];
+      if (san.length > 0) usage.push(`subjectAltName=${san.join(',')}`);
       await writeFile(join(dir, `${id}.ext`), `${usage.join('\n')}\n`);
       await openssl(['req', '-new', ...KEY, '-keyout', `${id}.key`, '-out', `${id}.csr`, '-subj', `/CN=${name}`], dir);
       await openssl(

@@ -2,7 +2,7 @@ import { normalizeAlgorithms, type Algorithm } from '../keys/algorithms.js';
 import { fail, nonNegativeSeconds, positiveInteger } from '../config/validate.js';
 import { createHmacNonce, type DpopNonce } from './nonce.js';
 import { createMemoryReplayCache, type ReplayCache } from './replay.js';
-import { parseTrustedProxies } from './mtls.js';
+import { normalizeCertificateSource, type CertificateLocation, type CertificateSource } from './mtls.js';
 
 /** DPoP (RFC 9449): access tokens bound to a key the client proves it holds, with a signed proof per request. */
 export interface DpopOptions {
@@ -46,7 +46,7 @@ export interface MtlsOptions {
    * behind a TLS-terminating proxy, a header holding the URL-encoded PEM (nginx `$ssl_client_escaped_cert`), read only
    * from connections whose peer address is one of `trustedProxies` (IP addresses or CIDR ranges).
    */
-  certificate?: 'socket' | { header: string; trustedProxies: readonly string[] };
+  certificate?: CertificateLocation;
 }
 
 export interface NormalizedDpop {
@@ -60,15 +60,12 @@ export interface NormalizedDpop {
   publicUrl: string | undefined;
 }
 
-export interface NormalizedMtls {
+export interface NormalizedMtls extends CertificateSource {
   required: boolean;
-  header: string | undefined;
-  trustedProxies: ((address: string) => boolean) | undefined;
 }
 
 const DEFAULT_PROOF_ALGORITHMS: readonly Algorithm[] = ['ES256', 'EdDSA', 'RS256', 'PS256'];
 const MODES = new Set(['allowed', 'required', 'disabled']);
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function normalizePublicUrl(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -119,16 +116,7 @@ export function normalizeMtlsOptions(options: MtlsOptions | undefined): Normaliz
   if (mtls === null || typeof mtls !== 'object') fail("mtls must be an object, e.g. { mode: 'allowed', certificate: 'socket' }");
   const mode = mtls.mode ?? 'allowed';
   if (mode !== 'allowed' && mode !== 'required') fail(`mtls.mode must be 'allowed' or 'required' (got ${JSON.stringify(mode)})`);
-  const certificate = mtls.certificate ?? 'socket';
-  if (certificate === 'socket') return { required: mode === 'required', header: undefined, trustedProxies: undefined };
-  if (certificate === null || typeof certificate !== 'object' || typeof certificate.header !== 'string' || !HEADER_NAME.test(certificate.header)) {
-    fail("mtls.certificate must be 'socket' or { header: 'x-ssl-client-cert', trustedProxies: ['10.0.0.0/8'] }");
-  }
-  return {
-    required: mode === 'required',
-    header: certificate.header.toLowerCase(),
-    trustedProxies: parseTrustedProxies(certificate.trustedProxies),
-  };
+  return { required: mode === 'required', ...normalizeCertificateSource(mtls.certificate, 'mtls.certificate') };
 }
 
 /** The replay cache a verifier's authenticators share when none is configured. */

@@ -1,6 +1,8 @@
 import type { IssuerConfig, JwksOptions, TokenCacheOptions, VerifierOptions } from '../options.js';
 import type { RequestAuthOptions, TokenLocations } from '../http/request.js';
 import { fail } from './validate.js';
+import type { ProxiedCertificate } from '../binding/mtls.js';
+import type { WorkloadCertificateOptions } from '../workload/certificate.js';
 import { describeType, expectObject, keysOf, rejectUnknownKeys, type OptionKeys } from './known-keys.js';
 
 // THE place where every options object of @authgate/core declares its keys. Adding an option to one of these types
@@ -58,6 +60,12 @@ export const JWKS_OPTION_KEYS: OptionKeys<JwksOptions> = {
 export const TOKEN_CACHE_OPTION_KEYS: OptionKeys<TokenCacheOptions> = { maxEntries: true };
 
 export const TOKEN_LOCATION_KEYS: OptionKeys<TokenLocations> = { header: true, cookie: true, query: true, body: true };
+
+/** `mtls.certificate` / `workload.certificate` behind a TLS-terminating proxy. */
+export const PROXIED_CERTIFICATE_KEYS: OptionKeys<ProxiedCertificate> = { header: true, trustedProxies: true };
+
+/** The adapters' `workload` option in its certificate form (the token form is the verifier's options and `header`). */
+export const WORKLOAD_CERTIFICATE_OPTION_KEYS: OptionKeys<WorkloadCertificateOptions> = { certificate: true, trustDomain: true, realm: true };
 
 /** What every adapter accepts besides the verifier's options (adapters add their own record to these). */
 export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = {

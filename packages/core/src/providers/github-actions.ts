@@ -17,6 +17,7 @@ const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
  * GitHub Actions OIDC (workload identity): issuer `https://token.actions.githubusercontent.com`, keys by discovery;
  * `repository_owner` and `repository` checked when given. Subjects look like `repo:owner/name:ref:refs/heads/main`.
  * Without `owner` or `repository`, any workflow on GitHub that asks for your audience is accepted: give one.
+ * `identity.kind` is `'client'`: a workflow run is a workload, whoever triggered it.
  */
 export function githubActions(args: GithubActionsArguments): ProviderOptions {
   const given = argumentsOf('githubActions', args, "{ audience: 'https://github.com/acme', repository: 'acme/deploy' }");
@@ -40,6 +41,7 @@ export function githubActions(args: GithubActionsArguments): ProviderOptions {
     audience: stringList('githubActions', 'audience', given.audience, "'https://github.com/acme'"),
     algorithms: ['RS256'],
     ...(Object.keys(claims).length === 0 ? {} : { claims }),
+    tokenKind: 'client',
     ...insecureHttp(given),
   };
 }

@@ -18,7 +18,7 @@ function serviceAccountSubject(value: unknown): boolean {
 
 /**
  * Kubernetes projected service-account tokens (RS256 or ES256): subject `system:serviceaccount:<ns>:<name>`, keys
- * from `jwksUri` or the issuer's discovery.
+ * from `jwksUri` or the issuer's discovery. `identity.kind` is `'client'`: a service account is a workload.
  */
 export function kubernetes(args: KubernetesArguments): ProviderOptions {
   const given = argumentsOf('kubernetes', args, "{ issuer: 'https://kubernetes.default.svc.cluster.local', audience: 'orders-api' }");
@@ -34,6 +34,7 @@ export function kubernetes(args: KubernetesArguments): ProviderOptions {
     ...(jwksUri === undefined ? {} : { jwksUri }),
     requiredClaims: ['sub'],
     claims: { sub: serviceAccountSubject },
+    tokenKind: 'client',
     ...insecureHttp(given),
   };
 }

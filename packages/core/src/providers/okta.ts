@@ -10,7 +10,8 @@ export interface OktaArguments extends InsecureHttpArgument {
 
 /**
  * Okta custom authorization servers: keys found by discovery, scopes from the `scp` array, the client from `cid`
- * (`identity.clientId`), roles from `groups` (when a groups claim is configured).
+ * (`identity.clientId`), roles from `groups` (when a groups claim is configured). `identity.kind`: Okta puts `uid`
+ * (the user's id) only in tokens issued for a user, so a token without it is a client-credentials token.
  */
 export function okta(args: OktaArguments): ProviderOptions {
   const given = argumentsOf('okta', args, "{ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' }");
@@ -28,6 +29,7 @@ export function okta(args: OktaArguments): ProviderOptions {
     algorithms: ['RS256'],
     scopeClaims: ['scp'],
     rolesClaims: ['groups'],
+    tokenKind: { userClaim: 'uid' },
     ...insecureHttp(given),
   };
 }
