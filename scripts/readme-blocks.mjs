@@ -19,15 +19,20 @@ export function readmeFiles() {
   ].filter((file) => existsSync(file));
 }
 
-/** Every ```ts block of a README: `words` is its info string after `ts` (markers such as `run`), `line` where it opens. */
+/**
+ * Every ```ts block of a README, indented ones (inside a list item) included: `words` is its info string after `ts`
+ * (markers such as `run`), `line` where it opens, `code` its text without the fence's indentation.
+ */
 export function tsBlocks(readme) {
   const text = readFileSync(readme, 'utf8');
-  const pattern = /^```ts([^\n]*)\n([\s\S]*?)^```$/gm;
+  const pattern = /^([ \t]*)```ts([^\n]*)\n([\s\S]*?)^\1```$/gm;
   const blocks = [];
   let match;
   while ((match = pattern.exec(text)) !== null) {
-    const words = match[1].trim() === '' ? [] : match[1].trim().split(/\s+/);
-    blocks.push({ line: text.slice(0, match.index).split('\n').length, words, code: match[2] });
+    const [, indent, info, body] = match;
+    const words = info.trim() === '' ? [] : info.trim().split(/\s+/);
+    const code = body.replace(new RegExp(`^${indent}`, 'gm'), '');
+    blocks.push({ line: text.slice(0, match.index).split('\n').length, words, code });
   }
   return blocks;
 }
@@ -44,8 +49,11 @@ export function readmeSlug(readme) {
 
 /**
  * Whose names a README's examples use without defining them: its package's (`app` is that adapter's app, `issuer` in
- * the testing README a TestIssuer). The root README's examples build the Express app of its quick start.
+ * the testing README a TestIssuer). The root README's examples build the Express app of its quick start, and the
+ * gateway README's show the Express service behind the gateway.
  */
 export function contextOf(readme) {
-  return readmeName(readme).match(/^packages\/([^/]+)\//)?.[1] ?? (readmeName(readme) === 'README.md' ? 'express' : undefined);
+  const pkg = readmeName(readme).match(/^packages\/([^/]+)\//)?.[1];
+  if (pkg === 'gateway' || readmeName(readme) === 'README.md') return 'express';
+  return pkg;
 }
