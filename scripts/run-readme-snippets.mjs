@@ -109,10 +109,10 @@ function runCopy(code, { issuerPort, appPort, redisPort }, where) {
     .replaceAll(LOCAL_REDIS, `redis://127.0.0.1:${redisPort}`)
     .replace(/\b3000\b/g, String(appPort));
   const env = {};
-  for (const [, pairs] of local.matchAll(/^\s*\/\/\s*((?:[A-Z][A-Z0-9_]*=\S+\s*)+)$/gm)) {
+  for (const [, pairs] of local.matchAll(/^[ \t]*\/\/[ \t]*((?:[A-Z][A-Z0-9_]*=\S+[ \t]*)+)$/gm)) {
     for (const pair of pairs.trim().split(/\s+/)) env[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
   }
-  const expectedOutput = [...local.matchAll(/console\.log\(.*\);\s*\/\/ ?(.*?)\s*$/gm)].map((m) => m[1]);
+  const expectedOutput = [...local.matchAll(/console\.log\(.*\);[ \t]*\/\/ ?(.*?)[ \t]*$/gm)].map((m) => m[1]);
   const javascript = ts.transpileModule(local, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
     fileName: 'block.ts',
