@@ -3,24 +3,15 @@
 // typechecked strictly against the packages' sources, so an example that stops compiling fails lint. A block whose
 // names come from the surrounding prose (`token`, `app`, ...) gets them from CONTEXT below, declared with their
 // real types. A block that is deliberately a fragment is opened with ```ts snippet-skip (say why in the prose).
+// Blocks opened with ```ts run are also run, by run-readme-snippets.mjs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { contextOf, readmeFiles, readmeName, readmeSlug, root, tsBlocks } from './readme-blocks.mjs';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 // Inside test/, whose node_modules hold every @authgate package, express, fastify and jose.
 const out = join(root, 'test', '.readme-snippets');
-
-const readmes = [
-  join(root, 'README.md'),
-  ...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'README.md')),
-  ...(existsSync(join(root, 'docs'))
-    ? readdirSync(join(root, 'docs'))
-        .filter((f) => f.endsWith('.md'))
-        .map((f) => join(root, 'docs', f))
-    : []),
-].filter((file) => existsSync(file));
+const readmes = readmeFiles();
 
 // Names README examples use without defining them: what the reader already has at that point of that README
 // (the app being built, the issuer a test started, a token). Declared with their real types, one set per README.
@@ -54,24 +45,18 @@ rmSync(out, { recursive: true, force: true });
 let count = 0;
 const failures = [];
 for (const readme of readmes) {
-  const text = readFileSync(readme, 'utf8');
-  const pattern = /^```ts([^\n]*)\n([\s\S]*?)^```$/gm;
-  const dir = join(out, relative(root, readme).replace(/[\\/]/g, '_').replace(/\.md$/, ''));
-  // The root README's examples build the Express app of its quick start.
-  const pkg = relative(root, readme).match(/^packages\/([^/]+)\//)?.[1] ?? (readme === readmes[0] ? 'express' : undefined);
-  const context = CONTEXT[pkg] ?? '';
+  const dir = join(out, readmeSlug(readme));
+  const context = CONTEXT[contextOf(readme)] ?? '';
   const names = new Set([...context.matchAll(/const (\w+):/g)].map((m) => m[1]));
   const common = COMMON.split('\n')
     .filter((line) => !names.has(line.match(/const (\w+):/)?.[1]))
     .join('\n');
-  let match;
   let blocks = 0;
   mkdirSync(dir, { recursive: true });
-  while ((match = pattern.exec(text)) !== null) {
-    if (match[1].includes('snippet-skip')) continue;
-    const line = text.slice(0, match.index).split('\n').length;
+  for (const { line, words, code } of tsBlocks(readme)) {
+    if (words.includes('snippet-skip')) continue;
     // Each block is a module (top-level await works, names do not leak between blocks).
-    writeFileSync(join(dir, `L${line}.ts`), `// ${relative(root, readme)}:${line}\n${match[2]}\nexport {};\n`);
+    writeFileSync(join(dir, `L${line}.ts`), `// ${readmeName(readme)}:${line}\n${code}\nexport {};\n`);
     blocks += 1;
   }
   if (blocks === 0) continue;
@@ -98,7 +83,7 @@ for (const readme of readmes) {
       encoding: 'utf8',
     });
   } catch (error) {
-    failures.push(`${relative(root, readme)} (blocks in ${relative(root, dir)}):\n${error.stdout}`);
+    failures.push(`${readmeName(readme)} (blocks in ${relative(root, dir)}):\n${error.stdout}`);
   }
 }
 if (failures.length > 0) {
