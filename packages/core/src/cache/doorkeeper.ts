@@ -1,3 +1,5 @@
+import { bitsBefore, signatureEnd } from './signature-bits.js';
+
 /**
  * Which tokens were verified recently, approximately and in fixed memory: two generations of a Bloom filter over
  * the tokens' last characters: the signature (a JWS) or authentication tag (a JWE) of a token that has just been
@@ -9,22 +11,6 @@
  * and those survivors measured ~25 µs per request in a server verifying distinct tokens (3 % slower than not
  * caching at all). The bit arrays are allocated once; a false positive only admits a token one verification early.
  */
-
-// base64url character code → its 6 bits.
-const SIXBITS = new Uint8Array(128);
-'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((char, value) => {
-  SIXBITS[char.charCodeAt(0)] = value;
-});
-
-/** 24 bits of the hash read from four key characters starting at `from`. */
-function bitsAt(key: string, from: number): number {
-  return (
-    ((SIXBITS[key.charCodeAt(from) & 127] as number) << 18) |
-    ((SIXBITS[key.charCodeAt(from + 1) & 127] as number) << 12) |
-    ((SIXBITS[key.charCodeAt(from + 2) & 127] as number) << 6) |
-    (SIXBITS[key.charCodeAt(from + 3) & 127] as number)
-  );
-}
 
 // 16 bits per remembered key and two probes: ~0.5 % false positives in a full generation.
 const BITS_PER_KEY = 16;
@@ -46,14 +32,13 @@ export class Doorkeeper {
   }
 
   /**
-   * True when `token` (verified, so it ends in at least 9 base64url characters of signature or tag) was remembered in
-   * this or the previous generation; remembers it otherwise. The last character is skipped: its low bits may be
-   * fixed padding.
+   * True when `token` (verified, so it ends in signature or tag characters) was remembered in this or the previous
+   * generation; remembers it otherwise.
    */
   admit(token: string): boolean {
-    const end = token.length - 1;
-    const first = bitsAt(token, end - 8) & this.mask;
-    const second = bitsAt(token, end - 4) & this.mask;
+    const end = signatureEnd(token);
+    const first = bitsBefore(token, end - 4, 4) & this.mask;
+    const second = bitsBefore(token, end, 4) & this.mask;
     if (this.has(this.current, first, second) || this.has(this.previous, first, second)) return true;
     if (this.added >= this.generationSize) {
       const recycled = this.previous;

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Doorkeeper } from './doorkeeper.js';
+import { bitsBefore, signatureEnd } from './signature-bits.js';
 import type { Identity } from '../identity.js';
 import { KEY_ID } from '../token/identity.js';
 
@@ -9,13 +10,12 @@ const HOT_ENTRIES = 1024;
 // and the key that verified it from a symbol property the pipeline sets (see token/verify.ts).
 type CachedIdentity = Identity<object> & { readonly [KEY_ID]?: string };
 
-interface HotEntry {
-  token: string;
-  cached: CachedIdentity;
-}
-
-const HOT_KEY_LENGTH = 16;
-const hotKey = (token: string): string => token.slice(-HOT_KEY_LENGTH);
+/**
+ * A token's slot in both maps: 30 bits of its signature, a small integer (no string to allocate, nothing to hash).
+ * Two tokens may share a slot (by chance, or a forgery copying a cached token's signature): every hit compares the
+ * whole token, so a shared slot costs a miss, never a wrong identity.
+ */
+const slotOf = (token: string): number => bitsBefore(token, signatureEnd(token), 5);
 
 export interface TimeRules {
   clockTolerance: number;
@@ -24,29 +24,30 @@ export interface TimeRules {
 
 /**
  * Verified tokens, so a repeated token costs a map lookup instead of a signature check.
- * Keyed by the whole token string (never a part of it: a signature pasted onto another payload must miss): the
- * identity holds that same string as `identity.token`, so the key costs no memory (a SHA-256 key cost 64 bytes per
- * entry, and hashing on every miss). Only verified tokens are stored, so nobody can fill the map with strings chosen
- * to collide in V8's (seeded) string hash. Time claims are re-checked on every hit, so an entry never outlives its
- * `exp`.
+ * Found by slot (see `slotOf`), matched on the whole token (never a part of it: a signature pasted onto another
+ * payload must miss) against `identity.token`, the string the identity holds anyway: the key costs no memory (a
+ * SHA-256 key cost 64 bytes per entry, and hashing on every miss). Time claims are re-checked on every hit, so an
+ * entry never outlives its `exp`.
  */
 export class TokenCache {
-  private readonly entries: LRUCache<string, CachedIdentity>;
+  private readonly entries: LRUCache<number, CachedIdentity>;
   // Tokens seen once: a token is cached on its second verification (see doorkeeper.ts for why). Clients reuse an
   // access token for many requests, so that costs one extra verification per token.
   private readonly doorkeeper: Doorkeeper;
-  // The tokens hit most recently, found without hashing: keyed by the token's last characters (signature bytes, so
-  // distinct per token), and matched on the whole token string (bounded: HOT_ENTRIES tokens of at most maxTokenLength
-  // characters, 8 MiB at the defaults). A short key because V8 hashes every character of a Map key on each lookup of
-  // a fresh string (a request's header): ~1 µs for a 800-character token, ~0.1 µs for 16. Same entries as `entries`.
-  private readonly hot = new Map<string, HotEntry>();
+  // The tokens hit most recently, by slot, with no LRU bookkeeping (bounded: HOT_ENTRIES tokens; the identities
+  // are in `entries` too).
+  private readonly hot = new Map<number, CachedIdentity>();
 
   constructor(
     maxEntries: number,
     private readonly rules: TimeRules,
   ) {
     this.entries = new LRUCache({ max: maxEntries });
-    this.doorkeeper = new Doorkeeper(maxEntries);
+    // Two generations of half the capacity: a token is admitted only when it comes back within about `maxEntries`
+    // verifications. One that comes back later could not have been hit in an LRU of this size anyway, and admitting
+    // it would only churn the cache: a rotation of 2 × maxEntries tokens cost ~10 µs per verification in evictions
+    // and old-generation garbage, for no hit at all.
+    this.doorkeeper = new Doorkeeper(Math.max(1, Math.ceil(maxEntries / 2)));
   }
 
   /** True when this verified token was verified recently enough to deserve a cache entry; remembers it otherwise. */
@@ -59,11 +60,11 @@ export class TokenCache {
    * hashing, nothing allocated. A miss here says nothing; `get` also looks in the whole cache.
    */
   peek(token: string, nowSeconds: number): Identity<object> | undefined {
-    const key = hotKey(token);
-    const hot = this.hot.get(key);
+    const slot = slotOf(token);
+    const hot = this.hot.get(slot);
     if (hot === undefined || hot.token !== token) return undefined;
-    if (this.isCurrent(hot.cached, nowSeconds)) return hot.cached;
-    this.hot.delete(key);
+    if (this.isCurrent(hot, nowSeconds)) return hot;
+    this.hot.delete(slot);
     return undefined;
   }
 
@@ -74,16 +75,17 @@ export class TokenCache {
   get(token: string, nowSeconds: number): Identity<object> | undefined {
     const hot = this.peek(token, nowSeconds);
     if (hot !== undefined) return hot;
-    const entry = this.entries.get(token);
-    if (entry === undefined) return undefined;
+    const slot = slotOf(token);
+    const entry = this.entries.get(slot);
+    if (entry === undefined || entry.token !== token) return undefined;
     if (!this.isCurrent(entry, nowSeconds)) {
       // The full pipeline will produce the precise error; the entry is of no further use.
-      this.entries.delete(token);
+      this.entries.delete(slot);
       return undefined;
     }
     // Generational, like the doorkeeper: a full hot map is dropped wholesale rather than tracked per entry.
     if (this.hot.size >= HOT_ENTRIES) this.hot.clear();
-    this.hot.set(hotKey(token), { token, cached: entry });
+    this.hot.set(slot, entry);
     return entry;
   }
 
@@ -96,11 +98,11 @@ export class TokenCache {
   }
 
   /**
-   * Stores a verified identity under its token (its `KEY_ID` names the key that verified it: see `evictKeys`). The
-   * key is `identity.token` itself, not an equal string: one string, held once.
+   * Stores a verified identity in its token's slot (its `KEY_ID` names the key that verified it: see `evictKeys`);
+   * a token sharing the slot loses its entry (it is verified again on its next request).
    */
   set(identity: Identity<object>): void {
-    this.entries.set(identity.token, identity);
+    this.entries.set(slotOf(identity.token), identity);
   }
 
   /** Forgets every token verified by one of these keys (a refresh no longer lists them). */
@@ -108,9 +110,9 @@ export class TokenCache {
     const withdrawn = new Set(keyIds);
     this.hot.clear();
     let evicted = 0;
-    for (const [token, entry] of this.entries.entries()) {
+    for (const [slot, entry] of this.entries.entries()) {
       if (entry[KEY_ID] !== undefined && withdrawn.has(entry[KEY_ID])) {
-        this.entries.delete(token);
+        this.entries.delete(slot);
         evicted += 1;
       }
     }
