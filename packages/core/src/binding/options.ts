@@ -1,5 +1,6 @@
 import { normalizeAlgorithms, type Algorithm } from '../keys/algorithms.js';
 import { fail, nonNegativeSeconds, positiveInteger } from '../config/validate.js';
+import { describeType, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import { createHmacNonce, type DpopNonce } from './nonce.js';
 import { createMemoryReplayCache, type ReplayCache } from './replay.js';
 import { parseTrustedProxies } from './mtls.js';
@@ -49,6 +50,24 @@ export interface MtlsOptions {
   certificate?: 'socket' | { header: string; trustedProxies: readonly string[] };
 }
 
+export const DPOP_OPTION_KEYS: OptionKeys<DpopOptions> = {
+  mode: true,
+  algorithms: true,
+  iatWindow: true,
+  replayCache: true,
+  replayCacheSize: true,
+  nonce: true,
+  publicUrl: true,
+};
+
+export const MTLS_OPTION_KEYS: OptionKeys<MtlsOptions> = { mode: true, certificate: true };
+
+/** `mtls.certificate` in its header form (behind a TLS-terminating proxy). */
+export const MTLS_CERTIFICATE_HEADER_KEYS: OptionKeys<Exclude<MtlsOptions['certificate'], 'socket' | undefined>> = {
+  header: true,
+  trustedProxies: true,
+};
+
 export interface NormalizedDpop {
   mode: 'allowed' | 'required' | 'disabled';
   algorithms: ReadonlySet<Algorithm>;
@@ -88,9 +107,13 @@ function normalizePublicUrl(value: unknown): string | undefined {
 
 export function normalizeDpopOptions(options: DpopOptions | undefined): NormalizedDpop {
   const dpop = options ?? {};
-  if (dpop === null || typeof dpop !== 'object') fail("dpop must be an object, e.g. { mode: 'allowed' }");
+  if (dpop === null || typeof dpop !== 'object' || Array.isArray(dpop))
+    fail(`dpop must be an object, e.g. { mode: 'allowed' } (got ${describeType(dpop)})`);
+  rejectUnknownKeys(dpop, keysOf(DPOP_OPTION_KEYS), 'dpop');
   const mode = dpop.mode ?? 'allowed';
   if (!MODES.has(mode)) fail(`dpop.mode must be 'allowed', 'required' or 'disabled' (got ${JSON.stringify(mode)})`);
+  if (dpop.algorithms !== undefined && !Array.isArray(dpop.algorithms))
+    fail(`dpop.algorithms must be an array of algorithm names, e.g. ['ES256'] (got ${describeType(dpop.algorithms)})`);
   const algorithms = normalizeAlgorithms(dpop.algorithms ?? DEFAULT_PROOF_ALGORITHMS);
   const replayCache = dpop.replayCache;
   if (replayCache !== undefined && (replayCache === null || typeof replayCache.checkAndStore !== 'function')) {
@@ -116,11 +139,14 @@ export function normalizeDpopOptions(options: DpopOptions | undefined): Normaliz
 
 export function normalizeMtlsOptions(options: MtlsOptions | undefined): NormalizedMtls {
   const mtls = options ?? {};
-  if (mtls === null || typeof mtls !== 'object') fail("mtls must be an object, e.g. { mode: 'allowed', certificate: 'socket' }");
+  if (mtls === null || typeof mtls !== 'object' || Array.isArray(mtls))
+    fail(`mtls must be an object, e.g. { mode: 'allowed', certificate: 'socket' } (got ${describeType(mtls)})`);
+  rejectUnknownKeys(mtls, keysOf(MTLS_OPTION_KEYS), 'mtls');
   const mode = mtls.mode ?? 'allowed';
   if (mode !== 'allowed' && mode !== 'required') fail(`mtls.mode must be 'allowed' or 'required' (got ${JSON.stringify(mode)})`);
   const certificate = mtls.certificate ?? 'socket';
   if (certificate === 'socket') return { required: mode === 'required', header: undefined, trustedProxies: undefined };
+  rejectUnknownKeys(certificate, keysOf(MTLS_CERTIFICATE_HEADER_KEYS), 'mtls.certificate');
   if (certificate === null || typeof certificate !== 'object' || typeof certificate.header !== 'string' || !HEADER_NAME.test(certificate.header)) {
     fail("mtls.certificate must be 'socket' or { header: 'x-ssl-client-cert', trustedProxies: ['10.0.0.0/8'] }");
   }

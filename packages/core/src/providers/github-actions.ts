@@ -1,5 +1,6 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, insecureHttp, requiredString, stringList, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface GithubActionsArguments extends InsecureHttpArgument {
   /** The audience your workflow requests (`core.getIDToken(audience)`); GitHub's default is `https://github.com/<owner>`. */
@@ -10,6 +11,14 @@ export interface GithubActionsArguments extends InsecureHttpArgument {
   repository?: string;
 }
 
+/** Every argument, how it is written in an `AUTHGATE_GITHUB_ACTIONS_*` variable, and whether it is required. */
+export const GITHUB_ACTIONS_ARGUMENTS: ArgumentKeys<GithubActionsArguments> = {
+  audience: 'list',
+  owner: 'string?',
+  repository: 'string?',
+  allowInsecureHttp: 'boolean?',
+};
+
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
@@ -19,7 +28,7 @@ const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
  * Without `owner` or `repository`, any workflow on GitHub that asks for your audience is accepted: give one.
  */
 export function githubActions(args: GithubActionsArguments): ProviderOptions {
-  const given = argumentsOf('githubActions', args, "{ audience: 'https://github.com/acme', repository: 'acme/deploy' }");
+  const given = argumentsOf('githubActions', args, "{ audience: 'https://github.com/acme', repository: 'acme/deploy' }", GITHUB_ACTIONS_ARGUMENTS);
   const claims: Record<string, string> = {};
   if (given.owner !== undefined) {
     const owner = requiredString('githubActions', 'owner', given.owner, "'acme'");
