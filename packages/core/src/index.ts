@@ -50,6 +50,8 @@ export { checkAdapterOptionNames, VERIFIER_OPTION_KEYS } from './config/option-k
 export { describeType, keysOf, rejectUnknownKeys, suggestKey, unknownKeyProblem } from './config/known-keys.js';
 export type { ArgumentKeys, ArgumentKind, OptionKeys } from './config/known-keys.js';
 export { verifierOptionsFromEnv, ENV_VARIABLES } from './config/env.js';
+export { providerVariables } from './config/provider-env.js';
+export type { ProviderVariable } from './config/provider-env.js';
 export { createTokenExchange } from './exchange/token-exchange.js';
 export { TokenExchangeError } from './exchange/errors.js';
 export { TOKEN_TYPE } from './exchange/types.js';
