@@ -70,6 +70,7 @@ const typos: Array<[string, () => unknown, string]> = [
     'unknown option decryption.keyManagementAlgorithm: did you mean decryption.keyManagementAlgorithms?',
   ],
   // core: the request authenticator's (every adapter's) binding options
+  ['createRequestAuthenticator', withAuthenticator({ optinal: true }), 'unknown option optinal: did you mean optional?'],
   ['dpop', withAuthenticator({ dpop: { iatWindw: 30 } }), 'unknown option dpop.iatWindw: did you mean dpop.iatWindow?'],
   ['mtls', withAuthenticator({ mtls: { certifcate: 'socket' } }), 'unknown option mtls.certifcate: did you mean mtls.certificate?'],
   [

@@ -122,6 +122,13 @@ export function checkWorkloadOptionNames(value: unknown): void {
   checkVerifierOptionNames(value as VerifierOptions, 'workload', keysOf(WORKLOAD_OPTION_KEYS));
 }
 
+/** `createRequestAuthenticator`'s options (what every adapter hands it): their names, `optional`'s type. */
+export function checkRequestAuthOptionNames(options: RequestAuthOptions): void {
+  expectObject('request authenticator options', options);
+  rejectUnknownKeys(options, keysOf(REQUEST_AUTH_OPTION_KEYS), '');
+  expectBoolean('optional', options.optional);
+}
+
 /** `tokenLocations`: its keys and shape. */
 export function checkTokenLocationNames(value: unknown, path = 'tokenLocations'): void {
   if (value === undefined) return;
