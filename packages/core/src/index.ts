@@ -47,9 +47,11 @@ export type { UnverifiedToken } from './token/decode.js';
 export { AuthStartupError } from './net/startup-failure.js';
 export type { StartupFailureReason } from './net/startup-failure.js';
 export { checkAdapterOptionNames, VERIFIER_OPTION_KEYS } from './config/option-keys.js';
-export { keysOf, rejectUnknownKeys, suggestKey } from './config/known-keys.js';
-export type { OptionKeys } from './config/known-keys.js';
+export { describeType, keysOf, rejectUnknownKeys, suggestKey, unknownKeyProblem } from './config/known-keys.js';
+export type { ArgumentKeys, ArgumentKind, OptionKeys } from './config/known-keys.js';
 export { verifierOptionsFromEnv, ENV_VARIABLES } from './config/env.js';
+export { providerVariables } from './config/provider-env.js';
+export type { ProviderVariable } from './config/provider-env.js';
 export { createTokenExchange } from './exchange/token-exchange.js';
 export { TokenExchangeError } from './exchange/errors.js';
 export { TOKEN_TYPE } from './exchange/types.js';
@@ -73,9 +75,10 @@ export type { ForwardIdentityOptions, IdentityForwarder } from './http/forward-i
 export { IDENTITY_ASSERTION_TYP, IDENTITY_ASSERTION_HEADER } from './http/identity-assertion.js';
 export type { IdentitySigningOptions } from './http/identity-assertion.js';
 export { canonicalHeaderName, DEFAULT_IDENTITY_HEADERS } from './http/identity-headers.js';
-export { providers } from './providers/index.js';
+export { providers, PROVIDER_ARGUMENTS, providerNamed, presetOptions } from './providers/index.js';
 export type {
   ProviderOptions,
+  ProviderName,
   Auth0Arguments,
   AwsAlbArguments,
   CognitoArguments,

@@ -86,14 +86,15 @@ export interface JwtAuthMiddleware<C extends object = AuthClaims> extends Reques
  * Authenticates every request it sees: attaches `req.auth` and calls `next()`, or answers the RFC 6750 error.
  * Options are validated here, once: bad options throw `AuthConfigError` while the app is being set up. With no
  * options (or some left out), `issuer`, `audience`, `algorithms` and `jwksUri` come from `AUTHGATE_ISSUER`,
- * `AUTHGATE_AUDIENCE`, `AUTHGATE_ALGORITHMS` and `AUTHGATE_JWKS_URI`; explicit options win.
+ * `AUTHGATE_AUDIENCE`, `AUTHGATE_ALGORITHMS` and `AUTHGATE_JWKS_URI`, or from the preset `AUTHGATE_PROVIDER` names
+ * and its `AUTHGATE_<PRESET>_<ARGUMENT>` variables; explicit options win, key by key.
  */
 export function jwtAuth<C extends object = AuthClaims>(): JwtAuthMiddleware<C>;
 export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C>): JwtAuthMiddleware<C>;
 export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C> = {} as JwtAuthOptions<C>): JwtAuthMiddleware<C> {
   if (options === null || typeof options !== 'object') {
     throw new AuthConfigError(
-      'authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set)',
+      'authgate: jwtAuth needs options: { issuer, audience, algorithms, jwksUri | jwks } or { verifier } (or none, with AUTHGATE_ISSUER, AUTHGATE_AUDIENCE, AUTHGATE_ALGORITHMS set, or AUTHGATE_PROVIDER and its arguments)',
     );
   }
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
@@ -109,10 +110,10 @@ export function jwtAuth<C extends object = AuthClaims>(options: JwtAuthOptions<C
     workload: workloadOptions,
     ...verifierOptions
   } = options;
-  const { verifier } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
+  const { verifier, tokenLocations: presetLocations } = resolveVerifier<C>(given, verifierOptions, '@authgate/express');
   const authenticate = createRequestAuthenticator(verifier, {
     optional,
-    tokenLocations,
+    tokenLocations: tokenLocations ?? presetLocations,
     dpop,
     mtls,
     tokenExchange: resolveTokenExchange(tokenExchange),

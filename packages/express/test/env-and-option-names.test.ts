@@ -9,9 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-const VARIABLES = ['AUTHGATE_ISSUER', 'AUTHGATE_AUDIENCE', 'AUTHGATE_ALGORITHMS', 'AUTHGATE_JWKS_URI'];
 afterEach(() => {
-  for (const name of VARIABLES) delete process.env[name];
+  for (const name of Object.keys(process.env)) if (name.startsWith('AUTHGATE_')) delete process.env[name];
 });
 
 function setEnv(): void {
@@ -49,6 +48,55 @@ describe('jwtAuth() with no options reads AUTHGATE_* variables', () => {
 
   it('without options or variables, says what is missing', () => {
     expect(() => jwtAuth()).toThrow(/authgate: issuer is required/);
+  });
+});
+
+describe('jwtAuth() with AUTHGATE_PROVIDER builds the preset from AUTHGATE_<PRESET>_<ARGUMENT> variables', () => {
+  const SERVICE_ACCOUNT = 'system:serviceaccount:orders:worker';
+
+  function setKubernetes(): void {
+    process.env.AUTHGATE_PROVIDER = 'kubernetes';
+    process.env.AUTHGATE_KUBERNETES_ISSUER = ISSUER;
+    process.env.AUTHGATE_KUBERNETES_AUDIENCE = `other-api,${AUDIENCE}`;
+    process.env.AUTHGATE_KUBERNETES_JWKS_URI = issuer.jwksUri;
+  }
+
+  async function subjectStatus(auth: ReturnType<typeof jwtAuth>, claims: Record<string, unknown>): Promise<number> {
+    const app = express();
+    app.get('/', auth, (req, res) => res.json({ subject: req.auth?.subject }));
+    const running = await serve(app);
+    try {
+      return (await running.fetch('/', { headers: { authorization: `Bearer ${await issuer.sign(claims)}` } })).status;
+    } finally {
+      await running.close();
+      auth.verifier.close();
+    }
+  }
+
+  it('accepts what the preset accepts and refuses what it refuses', async () => {
+    setKubernetes();
+    expect(await subjectStatus(jwtAuth(), { sub: SERVICE_ACCOUNT })).toBe(200);
+    // The preset's own rule (a service-account subject), not only the variables' values.
+    expect(await subjectStatus(jwtAuth(), { sub: 'user-1' })).toBe(401);
+  });
+
+  it('explicit options win, key by key', async () => {
+    setKubernetes();
+    expect(await subjectStatus(jwtAuth({ audience: 'not-this-one' } as JwtAuthOptions), { sub: SERVICE_ACCOUNT })).toBe(401);
+  });
+
+  it('refuses an unknown provider, a missing argument and a misspelled variable, naming the variable', () => {
+    process.env.AUTHGATE_PROVIDER = 'kubernets';
+    expect(() => jwtAuth()).toThrow(/AUTHGATE_PROVIDER "kubernets" is not a provider preset: did you mean kubernetes\?/);
+    setKubernetes();
+    delete process.env.AUTHGATE_KUBERNETES_AUDIENCE;
+    expect(() => jwtAuth()).toThrow(AuthConfigError);
+    expect(() => jwtAuth()).toThrow('authgate: AUTHGATE_PROVIDER=kubernetes needs AUTHGATE_KUBERNETES_AUDIENCE');
+    process.env.AUTHGATE_KUBERNETES_AUDIENCE = AUDIENCE;
+    process.env.AUTHGATE_KUBERNETES_JWKS_URL = issuer.jwksUri;
+    expect(() => jwtAuth()).toThrow(
+      /AUTHGATE_KUBERNETES_JWKS_URL is not an argument of the kubernetes preset: did you mean AUTHGATE_KUBERNETES_JWKS_URI\?/,
+    );
   });
 });
 

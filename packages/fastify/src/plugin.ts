@@ -56,7 +56,7 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   checkAdapterOptionNames(options, keysOf(ADAPTER_OPTION_KEYS));
   const {
     optional: optionalByDefault,
-    tokenLocations,
+    tokenLocations: explicitLocations,
     dpop,
     mtls,
     forwardIdentity,
@@ -67,7 +67,10 @@ const authgatePlugin: FastifyPluginAsync<JwtAuthOptions> = async (fastify, optio
   } = options;
   // Fastify's logger when the application turned it on (a disabled one has no level and would hide outages).
   const defaults = typeof fastify.log.level === 'string' ? { logger: fastify.log } : {};
-  const { verifier, owned } = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', defaults);
+  const resolved = resolveVerifier<AuthClaims>(given as Verifier<AuthClaims> | undefined, verifierOptions, '@authgate/fastify', defaults);
+  const { verifier, owned } = resolved;
+  // Explicit tokenLocations win over the environment's preset (AUTHGATE_PROVIDER=aws-alb reads x-amzn-oidc-data).
+  const tokenLocations = explicitLocations ?? resolved.tokenLocations;
   const forwarder = createIdentityForwarder(forwardIdentity, fastify.log);
   const tokenExchange = resolveTokenExchange(exchangeOption);
   const required = createRequestAuthenticator(verifier, { tokenLocations, dpop, mtls, tokenExchange });

@@ -4,9 +4,8 @@ import jwtAuth, { AuthConfigError, type JwtAuthOptions } from '@authgate/fastify
 import { AUDIENCE, ISSUER, sharedIssuer, withToken } from './helpers.js';
 
 const suite = sharedIssuer();
-const VARIABLES = ['AUTHGATE_ISSUER', 'AUTHGATE_AUDIENCE', 'AUTHGATE_ALGORITHMS', 'AUTHGATE_JWKS_URI'];
 afterEach(() => {
-  for (const name of VARIABLES) delete process.env[name];
+  for (const name of Object.keys(process.env)) if (name.startsWith('AUTHGATE_')) delete process.env[name];
 });
 
 async function answer(options: JwtAuthOptions | undefined, token: string): Promise<{ status: number; body: unknown }> {
@@ -34,6 +33,33 @@ describe('the plugin registered without options reads AUTHGATE_* variables', () 
 
   it('without options or variables, registration fails saying what is missing', async () => {
     await expect(Fastify().register(jwtAuth)).rejects.toThrow(/authgate: issuer is required/);
+  });
+});
+
+describe('the plugin with AUTHGATE_PROVIDER builds the preset from AUTHGATE_<PRESET>_<ARGUMENT> variables', () => {
+  const SERVICE_ACCOUNT = 'system:serviceaccount:orders:worker';
+
+  function setKubernetes(): void {
+    process.env.AUTHGATE_PROVIDER = 'Kubernetes';
+    process.env.AUTHGATE_KUBERNETES_ISSUER = ISSUER;
+    process.env.AUTHGATE_KUBERNETES_AUDIENCE = AUDIENCE;
+    process.env.AUTHGATE_KUBERNETES_JWKS_URI = suite.issuer().jwksUri;
+  }
+
+  it('accepts what the preset accepts and refuses what it refuses; explicit options win', async () => {
+    setKubernetes();
+    const token = (sub: string) => suite.issuer().token({ sub });
+    expect(await answer(undefined, token(SERVICE_ACCOUNT))).toEqual({ status: 200, body: { subject: SERVICE_ACCOUNT, forwarded: true } });
+    expect((await answer(undefined, token('user-1'))).status).toBe(401);
+    expect((await answer({ audience: 'another-api' } as JwtAuthOptions, token(SERVICE_ACCOUNT))).status).toBe(401);
+  });
+
+  it('refuses an unknown provider and a missing argument, naming the variable', async () => {
+    process.env.AUTHGATE_PROVIDER = 'okta-ish';
+    await expect(Fastify().register(jwtAuth)).rejects.toThrow(/AUTHGATE_PROVIDER "okta-ish" is not a provider preset/);
+    setKubernetes();
+    delete process.env.AUTHGATE_KUBERNETES_ISSUER;
+    await expect(Fastify().register(jwtAuth)).rejects.toThrow('authgate: AUTHGATE_PROVIDER=kubernetes needs AUTHGATE_KUBERNETES_ISSUER');
   });
 });
 

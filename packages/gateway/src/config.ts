@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { providers, type ForwardIdentityOptions, type VerifierOptions } from '@authgate/core';
+import {
+  keysOf,
+  presetOptions,
+  PROVIDER_ARGUMENTS,
+  providerNamed,
+  providers,
+  suggestKey,
+  type ForwardIdentityOptions,
+  type OptionKeys,
+  type VerifierOptions,
+} from '@authgate/core';
 import { parse as parseYaml } from 'yaml';
-import { configError } from './errors.js';
+import { configError, rejectUnknownSettings } from './errors.js';
 import type { GatewayRule } from './rules.js';
 
 /** A provider preset by name, with its arguments beside it: `{ "provider": "entra", "tenant": "...", "audience": "..." }`. */
@@ -29,11 +39,19 @@ export interface GatewayConfig {
   logLevel?: LogLevel;
 }
 
-const TOP_LEVEL = new Set(['verifier', 'rules', 'forwardIdentity', 'trustedProxies', 'pathPrefix', 'logLevel']);
+/** The gateway's settings: an unknown one (`logLevl`) is refused with a suggestion. */
+const GATEWAY_CONFIG_KEYS: OptionKeys<GatewayConfig> = {
+  verifier: true,
+  rules: true,
+  forwardIdentity: true,
+  trustedProxies: true,
+  pathPrefix: true,
+  logLevel: true,
+};
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 // VerifierOptions a user may set beside a preset's arguments, to override what the preset returned (issuer and
 // audience are preset arguments, which the preset normalizes: they are not overridden).
-const VERIFIER_OVERRIDES = new Set([
+const VERIFIER_OVERRIDES: ReadonlyArray<keyof VerifierOptions> = [
   'algorithms',
   'jwksUri',
   'jwks',
@@ -48,7 +66,7 @@ const VERIFIER_OVERRIDES = new Set([
   'jwksOptions',
   'cache',
   'verifyInThreadPool',
-]);
+];
 
 /** Reads a config file: `.yaml`/`.yml` as YAML, anything else as JSON. Errors name the file. */
 export function loadConfigFile(path: string): GatewayConfig {
@@ -71,7 +89,7 @@ export function validateConfig(config: unknown): asserts config is GatewayConfig
   if (config === null || typeof config !== 'object' || Array.isArray(config))
     configError('must be an object { verifier, rules?, forwardIdentity?, ... }');
   const given = config as Record<string, unknown>;
-  for (const key of Object.keys(given)) if (!TOP_LEVEL.has(key)) configError(`${key} is not a gateway setting (${[...TOP_LEVEL].join(', ')})`);
+  rejectUnknownSettings(given, keysOf(GATEWAY_CONFIG_KEYS), '');
   if (given.verifier === null || typeof given.verifier !== 'object' || Array.isArray(given.verifier)) {
     configError('verifier is required: { issuer, audience, algorithms, jwksUri | jwks } or { provider: "<preset>", ...its arguments }');
   }
@@ -91,16 +109,23 @@ export function validateConfig(config: unknown): asserts config is GatewayConfig
 /** The verifier's options: given as they are, or built by the named provider preset from the arguments beside it. */
 export function verifierOptionsOf(verifier: GatewayConfig['verifier']): VerifierOptions {
   if (!('provider' in verifier)) return verifier;
-  const { provider, ...args } = verifier;
-  const presets = providers as unknown as Record<string, unknown>;
-  const preset = typeof provider === 'string' && Object.prototype.hasOwnProperty.call(presets, provider) ? presets[provider] : undefined;
-  if (typeof preset !== 'function') configError(`verifier.provider ${JSON.stringify(provider)} is not a preset (${Object.keys(presets).join(', ')})`);
+  const { provider, ...given } = verifier;
+  const name = typeof provider === 'string' ? providerNamed(provider) : undefined;
+  if (name === undefined) {
+    const suggestion = typeof provider === 'string' ? suggestKey(provider, Object.keys(providers)) : undefined;
+    configError(
+      `verifier.provider ${JSON.stringify(provider)} is not a preset (${Object.keys(providers).join(', ')})${suggestion === undefined ? '' : `: did you mean ${suggestion}?`}`,
+    );
+  }
+  const argumentKeys = keysOf(PROVIDER_ARGUMENTS[name]);
+  rejectUnknownSettings(given, ['provider', ...argumentKeys, ...VERIFIER_OVERRIDES], 'verifier');
+  const args = Object.fromEntries(Object.entries(given).filter(([key]) => argumentKeys.includes(key)));
   let options: VerifierOptions;
   try {
-    options = (preset as (args: Record<string, unknown>) => VerifierOptions)(args);
+    options = presetOptions(name, args);
   } catch (error) {
-    configError(`verifier (provider ${provider}): ${(error as Error).message.replace(/^authgate: /, '')}`);
+    configError(`verifier (provider ${name}): ${(error as Error).message.replace(/^authgate: /, '')}`);
   }
-  const overrides = Object.fromEntries(Object.entries(args).filter(([key]) => VERIFIER_OVERRIDES.has(key)));
+  const overrides = Object.fromEntries(Object.entries(given).filter(([key]) => (VERIFIER_OVERRIDES as readonly string[]).includes(key)));
   return { ...options, ...overrides } as VerifierOptions;
 }

@@ -1,5 +1,5 @@
-import { createRoleGuard, createScopeGuard, type Guard, type Identity } from '@authgate/core';
-import { configError } from './errors.js';
+import { createRoleGuard, createScopeGuard, keysOf, type Guard, type Identity, type OptionKeys } from '@authgate/core';
+import { configError, rejectUnknownSettings } from './errors.js';
 import { matchesPath, parsePathPattern, type PathPattern } from './paths.js';
 
 /** One access rule. Rules are ordered; the first that matches a request decides; none matching means `required`. */
@@ -40,7 +40,7 @@ const DEFAULT_RULE: CompiledRule = {
 };
 
 const METHOD = /^[A-Z]+$/;
-const KEYS = new Set(['methods', 'path', 'auth', 'scopes', 'anyScopes', 'roles']);
+const RULE_KEYS: OptionKeys<GatewayRule> = { methods: true, path: true, auth: true, scopes: true, anyScopes: true, roles: true };
 
 function strings(value: unknown, field: string): string[] | undefined {
   if (value === undefined) return undefined;
@@ -72,8 +72,7 @@ export function compileRules(rules: unknown, realm: string): CompiledRule[] {
     const at = `rules[${index}]`;
     if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) configError(`${at} must be an object { path, auth, ... }`);
     const given = rule as Record<string, unknown>;
-    for (const key of Object.keys(given))
-      if (!KEYS.has(key)) configError(`${at}.${key} is not a rule field (methods, path, auth, scopes, anyScopes, roles)`);
+    rejectUnknownSettings(given, keysOf(RULE_KEYS), at);
     const pattern = parsePathPattern(given.path);
     if (typeof pattern === 'string') configError(`${at}.path ${pattern}`);
     if (given.auth !== 'public' && given.auth !== 'required')

@@ -24,7 +24,7 @@ describe('config validation names the bad field', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['no verifier', { rules: [] }, /config verifier is required/],
     ['a verifier option core refuses', { verifier: { ...verifier, audience: undefined } }, /config verifier: audience is required/],
-    ['an unknown setting', { ...base, rule: [] }, /config rule is not a gateway setting/],
+    ['an unknown setting', { ...base, rule: [] }, /config unknown option rule: did you mean rules\?/],
     ['rules not a list', { ...base, rules: {} }, /config rules must be a list/],
     ['a path without /', { ...base, rules: [{ path: 'orders', auth: 'required' }] }, /rules\[0\]\.path must be a string starting with "\/"/],
     [
@@ -48,7 +48,11 @@ describe('config validation names the bad field', () => {
     ],
     ['an invalid scope', { ...base, rules: [{ path: '/a', auth: 'required', scopes: ['a b'] }] }, /rules\[0\]\.scopes: invalid scope/],
     ['an empty role list', { ...base, rules: [{ path: '/a', auth: 'required', roles: [] }] }, /rules\[0\]\.roles must be a non-empty list/],
-    ['an unknown rule field', { ...base, rules: [{ path: '/a', auth: 'required', scope: ['x'] }] }, /rules\[0\]\.scope is not a rule field/],
+    [
+      'an unknown rule field',
+      { ...base, rules: [{ path: '/a', auth: 'required', scope: ['x'] }] },
+      /config unknown option rules\[0\]\.scope: did you mean rules\[0\]\.scopes\?/,
+    ],
     ['a bad method', { ...base, rules: [{ path: '/a', auth: 'required', methods: ['GE T'] }] }, /rules\[0\]\.methods must be HTTP method names/],
     ['a bad proxy address', { ...base, trustedProxies: ['10.0.0.0/8', 'example.com'] }, /trustedProxies\[1\] "example.com" is not an IP address/],
     ['a bad prefix length', { ...base, trustedProxies: ['10.0.0.0/33'] }, /trustedProxies\[0\] "10.0.0.0\/33" has an invalid prefix length/],

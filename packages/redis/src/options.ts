@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { AuthConfigError, type AuthLogger } from '@authgate/core';
+import { AuthConfigError, describeType, keysOf, rejectUnknownKeys, type AuthLogger, type OptionKeys } from '@authgate/core';
 
 /** What a Redis revocation list tells an `onEvent` hook. Safe for metrics: no tokens, no identifiers. */
 export type RedisRevocationEvent =
@@ -47,6 +47,20 @@ export interface RedisRevocationListOptions {
   onEvent?: (event: RedisRevocationEvent) => void;
 }
 
+const REDIS_LIST_OPTION_KEYS: OptionKeys<RedisRevocationListOptions> = {
+  redis: true,
+  keyPrefix: true,
+  maxStaleness: true,
+  failMode: true,
+  resyncInterval: true,
+  maxTokenLifetime: true,
+  retainPastExpiry: true,
+  commandTimeout: true,
+  maxEntries: true,
+  logger: true,
+  onEvent: true,
+};
+
 export interface NormalizedRedisOptions {
   redis: Redis;
   ownsClient: boolean;
@@ -66,10 +80,15 @@ function fail(message: string): never {
   throw new AuthConfigError(`authgate: ${message}`);
 }
 
+/** A wrong number is shown; any other value only by its type. */
+function gotNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describeType(value);
+}
+
 function seconds(name: string, value: unknown, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    fail(`${name} must be a finite number of seconds${min > 0 ? ` of at least ${min}` : ', not negative'} (got ${String(value)})`);
+    fail(`${name} must be a finite number of seconds${min > 0 ? ` of at least ${min}` : ', not negative'} (got ${gotNumber(value)})`);
   }
   return value;
 }
@@ -100,29 +119,38 @@ function isClient(value: unknown): value is Redis {
 }
 
 export function normalizeRedisOptions(options: RedisRevocationListOptions): NormalizedRedisOptions {
-  if (options === null || typeof options !== 'object') fail('createRedisRevocationList needs options: { redis: <ioredis client or URL> }');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    fail('createRedisRevocationList needs options: { redis: <ioredis client or URL> }');
+  rejectUnknownKeys(options, keysOf(REDIS_LIST_OPTION_KEYS), '', 'createRedisRevocationList');
   const commandTimeout = seconds('commandTimeout', options.commandTimeout, DEFAULT_COMMAND_TIMEOUT, 0.001);
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  if (typeof keyPrefix !== 'string') fail('keyPrefix must be a string');
+  if (typeof keyPrefix !== 'string') fail(`keyPrefix must be a string (got ${describeType(keyPrefix)})`);
   const failMode = options.failMode ?? 'open';
-  if (failMode !== 'open' && failMode !== 'closed') fail("failMode must be 'open' or 'closed'");
+  if (failMode !== 'open' && failMode !== 'closed') fail(`failMode must be 'open' or 'closed' (got ${describeType(failMode)})`);
   const maxEntries = options.maxEntries ?? 1_000_000;
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) fail(`maxEntries must be a positive integer (got ${String(maxEntries)})`);
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) fail(`maxEntries must be a positive integer (got ${gotNumber(maxEntries)})`);
   const { redis } = options;
   const isUrl = typeof redis === 'string';
   if (isUrl && !/^rediss?:\/\//.test(redis)) fail('redis must be an ioredis client or a redis:// (or rediss://) URL');
   if (!isUrl && !isClient(redis)) fail('redis must be an ioredis client (new Redis(...)) or a redis:// URL');
   const logger = options.logger ?? silent;
+  if (['debug', 'info', 'warn', 'error'].some((method) => typeof (logger as unknown as Record<string, unknown>)?.[method] !== 'function'))
+    fail('logger must be a pino logger (or any object with debug, info, warn and error methods)');
   const hook = options.onEvent;
+  if (hook !== undefined && typeof hook !== 'function') fail(`onEvent must be a function (got ${describeType(hook)})`);
+  const durations = {
+    maxStaleness: seconds('maxStaleness', options.maxStaleness, 60),
+    resyncInterval: seconds('resyncInterval', options.resyncInterval, 30, 0.1),
+    maxTokenLifetime: seconds('maxTokenLifetime', options.maxTokenLifetime, DEFAULT_MAX_TOKEN_LIFETIME),
+    retainPastExpiry: seconds('retainPastExpiry', options.retainPastExpiry, DEFAULT_RETAIN_PAST_EXPIRY),
+  };
+  // Connect only once every option is valid: a refused config must leave no client reconnecting behind it.
   return {
     redis: isUrl ? connect(redis, commandTimeout) : redis,
     ownsClient: isUrl,
     keyPrefix,
-    maxStaleness: seconds('maxStaleness', options.maxStaleness, 60),
     failMode,
-    resyncInterval: seconds('resyncInterval', options.resyncInterval, 30, 0.1),
-    maxTokenLifetime: seconds('maxTokenLifetime', options.maxTokenLifetime, DEFAULT_MAX_TOKEN_LIFETIME),
-    retainPastExpiry: seconds('retainPastExpiry', options.retainPastExpiry, DEFAULT_RETAIN_PAST_EXPIRY),
+    ...durations,
     commandTimeout,
     maxEntries,
     logger,

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { fail, positiveInteger } from '../config/validate.js';
+import { describeType, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 
 /** Server-provided DPoP nonces (RFC 9449 §8). */
 export interface DpopNonce {
@@ -16,6 +17,8 @@ export interface HmacNonceOptions {
   lifetime?: number;
 }
 
+export const HMAC_NONCE_OPTION_KEYS: OptionKeys<HmacNonceOptions> = { secret: true, lifetime: true };
+
 const TAG_BYTES = 16;
 
 /**
@@ -23,6 +26,11 @@ const TAG_BYTES = 16;
  * accepts the nonces of the others. Accepted for the current and the previous step.
  */
 export function createHmacNonce(options: HmacNonceOptions = {}): DpopNonce {
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    fail(`createHmacNonce options must be an object: { secret?, lifetime? } (got ${describeType(options)})`);
+  rejectUnknownKeys(options, keysOf(HMAC_NONCE_OPTION_KEYS), '', 'createHmacNonce');
+  if (options.secret !== undefined && typeof options.secret !== 'string' && !(options.secret instanceof Uint8Array))
+    fail(`createHmacNonce: secret must be a string or Uint8Array of at least 32 bytes (got ${describeType(options.secret)})`);
   const secret = options.secret === undefined ? randomBytes(32) : Buffer.from(options.secret);
   if (secret.length < 32) fail('dpop nonce secret must be at least 32 bytes');
   const lifetime = positiveInteger('dpop nonce lifetime', options.lifetime, 300);

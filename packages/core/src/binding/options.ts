@@ -1,5 +1,6 @@
 import { normalizeAlgorithms, type Algorithm } from '../keys/algorithms.js';
 import { fail, nonNegativeSeconds, positiveInteger } from '../config/validate.js';
+import { describeType, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import { createHmacNonce, type DpopNonce } from './nonce.js';
 import { createMemoryReplayCache, type ReplayCache } from './replay.js';
 import { normalizeCertificateSource, type CertificateLocation, type CertificateSource } from './mtls.js';
@@ -49,6 +50,18 @@ export interface MtlsOptions {
   certificate?: CertificateLocation;
 }
 
+export const DPOP_OPTION_KEYS: OptionKeys<DpopOptions> = {
+  mode: true,
+  algorithms: true,
+  iatWindow: true,
+  replayCache: true,
+  replayCacheSize: true,
+  nonce: true,
+  publicUrl: true,
+};
+
+export const MTLS_OPTION_KEYS: OptionKeys<MtlsOptions> = { mode: true, certificate: true };
+
 export interface NormalizedDpop {
   mode: 'allowed' | 'required' | 'disabled';
   algorithms: ReadonlySet<Algorithm>;
@@ -85,9 +98,13 @@ function normalizePublicUrl(value: unknown): string | undefined {
 
 export function normalizeDpopOptions(options: DpopOptions | undefined): NormalizedDpop {
   const dpop = options ?? {};
-  if (dpop === null || typeof dpop !== 'object') fail("dpop must be an object, e.g. { mode: 'allowed' }");
+  if (dpop === null || typeof dpop !== 'object' || Array.isArray(dpop))
+    fail(`dpop must be an object, e.g. { mode: 'allowed' } (got ${describeType(dpop)})`);
+  rejectUnknownKeys(dpop, keysOf(DPOP_OPTION_KEYS), 'dpop');
   const mode = dpop.mode ?? 'allowed';
   if (!MODES.has(mode)) fail(`dpop.mode must be 'allowed', 'required' or 'disabled' (got ${JSON.stringify(mode)})`);
+  if (dpop.algorithms !== undefined && !Array.isArray(dpop.algorithms))
+    fail(`dpop.algorithms must be an array of algorithm names, e.g. ['ES256'] (got ${describeType(dpop.algorithms)})`);
   const algorithms = normalizeAlgorithms(dpop.algorithms ?? DEFAULT_PROOF_ALGORITHMS);
   const replayCache = dpop.replayCache;
   if (replayCache !== undefined && (replayCache === null || typeof replayCache.checkAndStore !== 'function')) {
@@ -113,7 +130,9 @@ export function normalizeDpopOptions(options: DpopOptions | undefined): Normaliz
 
 export function normalizeMtlsOptions(options: MtlsOptions | undefined): NormalizedMtls {
   const mtls = options ?? {};
-  if (mtls === null || typeof mtls !== 'object') fail("mtls must be an object, e.g. { mode: 'allowed', certificate: 'socket' }");
+  if (mtls === null || typeof mtls !== 'object' || Array.isArray(mtls))
+    fail(`mtls must be an object, e.g. { mode: 'allowed', certificate: 'socket' } (got ${describeType(mtls)})`);
+  rejectUnknownKeys(mtls, keysOf(MTLS_OPTION_KEYS), 'mtls');
   const mode = mtls.mode ?? 'allowed';
   if (mode !== 'allowed' && mode !== 'required') fail(`mtls.mode must be 'allowed' or 'required' (got ${JSON.stringify(mode)})`);
   return { required: mode === 'required', ...normalizeCertificateSource(mtls.certificate, 'mtls.certificate') };

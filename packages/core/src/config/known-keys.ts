@@ -13,8 +13,29 @@ import { fail } from './validate.js';
 /** Every key of `T`, each mapped to `true`: an exhaustive, checked list of an options object's keys. */
 export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
 
+/** How a value of type `V` is written as text (an environment variable): derived from the type, never typed by hand. */
+export type ArgumentKind<V> = [V] extends [boolean]
+  ? 'boolean'
+  : [V] extends [number]
+    ? 'number'
+    : [V] extends [string]
+      ? 'string'
+      : [V] extends [string | readonly string[]]
+        ? 'list'
+        : 'json';
+
+/**
+ * A preset's `OptionKeys` record that also says, per argument, how it is written as text and whether it is required
+ * (`'string'`, `'list?'`…). Both are checked against the argument type: a record that names a key the type lacks,
+ * misses one, or gives a key the wrong kind or optionality fails the build. `AUTHGATE_PROVIDER` derives its
+ * variables from these records.
+ */
+export type ArgumentKeys<T> = {
+  readonly [K in keyof Required<T>]: {} extends Pick<T, K> ? `${ArgumentKind<Exclude<T[K], undefined>>}?` : ArgumentKind<T[K]>;
+};
+
 /** The key names of a declared record (or several), for `rejectUnknownKeys`. */
-export function keysOf(...records: ReadonlyArray<Readonly<Record<string, true>>>): readonly string[] {
+export function keysOf(...records: ReadonlyArray<Readonly<Record<string, unknown>>>): readonly string[] {
   return records.flatMap((record) => Object.keys(record));
 }
 
@@ -57,12 +78,13 @@ export function suggestKey(name: string, known: readonly string[]): string | und
 }
 
 /**
- * Throws an `AuthConfigError` for the first key of `value` that `known` does not list, naming where it was found
+ * What is wrong with the first key of `value` that `known` does not list, or `undefined`: it names where it was found
  * (`path`, e.g. `jwksOptions`; empty for the top level) and the closest known key. Keys whose value is `undefined`
- * count too: `{ clockTolerence: undefined }` is still a typo. Non-objects are left to the type checks.
+ * count too: `{ clockTolerence: undefined }` is still a typo. Non-objects are left to the type checks. For packages
+ * with their own message prefix (the gateway); everyone else calls `rejectUnknownKeys`.
  */
-export function rejectUnknownKeys(value: unknown, known: readonly string[], path: string): void {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+export function unknownKeyProblem(value: unknown, known: readonly string[], path: string): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const allowed = new Set(known);
   for (const key of Object.keys(value)) {
     if (allowed.has(key)) continue;
@@ -72,8 +94,19 @@ export function rejectUnknownKeys(value: unknown, known: readonly string[], path
       suggestion === undefined
         ? `known options here: ${[...allowed].sort().join(', ')}`
         : `did you mean ${path === '' ? suggestion : `${path}.${suggestion}`}?`;
-    fail(`unknown option ${where}: ${hint}`);
+    return `unknown option ${where}: ${hint}`;
   }
+  return undefined;
+}
+
+/**
+ * Throws an `AuthConfigError` for the first key of `value` that `known` does not list (see `unknownKeyProblem`).
+ * `within` names a function whose argument it is, for objects that are no option of something else
+ * (`providers.okta`, `createRedisRevocationList`): `authgate: providers.okta: unknown option isuer: did you mean issuer?`.
+ */
+export function rejectUnknownKeys(value: unknown, known: readonly string[], path: string, within?: string): void {
+  const problem = unknownKeyProblem(value, known, path);
+  if (problem !== undefined) fail(within === undefined ? problem : `${within}: ${problem}`);
 }
 
 /** A plain object (options), or a message that says what was expected. */
@@ -81,6 +114,16 @@ export function expectObject(name: string, value: unknown): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     fail(`${name} must be an object (got ${describeType(value)})`);
   }
+}
+
+/** `true`, `false` or left out, or a message that says so. */
+export function expectBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') fail(`${name} must be true or false (got ${describeType(value)})`);
+}
+
+/** A function or left out, or a message that says so. */
+export function expectFunction(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function (got ${describeType(value)})`);
 }
 
 /** How a wrong value is named in messages: its type, never its content (it may be a secret). */

@@ -3,7 +3,8 @@ import type { RequestAuthOptions, TokenLocations } from '../http/request.js';
 import { fail } from './validate.js';
 import type { ProxiedCertificate } from '../binding/mtls.js';
 import type { WorkloadCertificateOptions } from '../workload/certificate.js';
-import { describeType, expectObject, keysOf, rejectUnknownKeys, type OptionKeys } from './known-keys.js';
+import type { WorkloadTokenOptions } from '../workload/authenticator.js';
+import { describeType, expectBoolean, expectFunction, expectObject, keysOf, rejectUnknownKeys, type OptionKeys } from './known-keys.js';
 
 // THE place where every options object of @authgate/core declares its keys. Adding an option to one of these types
 // without adding it here (or the other way round) fails the build: `OptionKeys<T>` must list exactly T's keys.
@@ -79,42 +80,66 @@ export const REQUEST_AUTH_OPTION_KEYS: OptionKeys<RequestAuthOptions> = {
 /**
  * Names and shapes of the verifier's options, before any value is read: unknown keys at every level (with a
  * suggestion), and objects, booleans and functions of the wrong type (saying what was expected). An adapter checks
- * its whole options object first (`checkAdapterOptionNames`), so a typo of its own options is caught there.
+ * its whole options object first (`checkAdapterOptionNames`), so a typo of its own options is caught there. `path`
+ * names where these options sit (`workload` for the workload verifier's); empty at the top level.
  */
-export function checkVerifierOptionNames(options: VerifierOptions): void {
-  rejectUnknownKeys(options, keysOf(VERIFIER_OPTION_KEYS), '');
+export function checkVerifierOptionNames(options: VerifierOptions, path = '', extraKeys: readonly string[] = []): void {
+  const at = (name: string): string => (path === '' ? name : `${path}.${name}`);
+  rejectUnknownKeys(options, [...keysOf(VERIFIER_OPTION_KEYS), ...extraKeys], path);
   if (Array.isArray(options.issuer)) {
     options.issuer.forEach((entry, index) => {
-      if (typeof entry === 'object') rejectUnknownKeys(entry, keysOf(ISSUER_CONFIG_KEYS), `issuer[${index}]`);
+      if (typeof entry === 'object') rejectUnknownKeys(entry, keysOf(ISSUER_CONFIG_KEYS), `${at('issuer')}[${index}]`);
     });
   } else if (typeof options.issuer === 'object') {
-    rejectUnknownKeys(options.issuer, keysOf(ISSUER_CONFIG_KEYS), 'issuer');
+    rejectUnknownKeys(options.issuer, keysOf(ISSUER_CONFIG_KEYS), at('issuer'));
   }
   if (options.jwksOptions !== undefined) {
-    expectObject('jwksOptions', options.jwksOptions);
-    rejectUnknownKeys(options.jwksOptions, keysOf(JWKS_OPTION_KEYS), 'jwksOptions');
+    expectObject(at('jwksOptions'), options.jwksOptions);
+    rejectUnknownKeys(options.jwksOptions, keysOf(JWKS_OPTION_KEYS), at('jwksOptions'));
   }
   if (options.cache !== undefined && options.cache !== false) {
     if (options.cache === null || typeof options.cache !== 'object' || Array.isArray(options.cache)) {
-      fail(`cache must be an object ({ maxEntries }) or false to turn it off (got ${describeType(options.cache)})`);
+      fail(`${at('cache')} must be an object ({ maxEntries }) or false to turn it off (got ${describeType(options.cache)})`);
     }
-    rejectUnknownKeys(options.cache, keysOf(TOKEN_CACHE_OPTION_KEYS), 'cache');
+    rejectUnknownKeys(options.cache, keysOf(TOKEN_CACHE_OPTION_KEYS), at('cache'));
   }
   if (options.algorithms !== undefined && !Array.isArray(options.algorithms)) {
-    fail(`algorithms must be an array of algorithm names, e.g. ['RS256'] (got ${describeType(options.algorithms)})`);
+    fail(`${at('algorithms')} must be an array of algorithm names, e.g. ['RS256'] (got ${describeType(options.algorithms)})`);
   }
-  for (const name of ['allowInsecureHttp', 'verifyInThreadPool'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') fail(`${name} must be true or false (got ${describeType(options[name])})`);
-  }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
-    fail(`onEvent must be a function (got ${describeType(options.onEvent)})`);
+  for (const name of ['allowInsecureHttp', 'verifyInThreadPool'] as const) expectBoolean(at(name), options[name]);
+  expectFunction(at('onEvent'), options.onEvent);
   const logger = options.logger as unknown;
   if (logger !== undefined && logger !== false) {
     const methods = ['debug', 'info', 'warn', 'error'] as const;
     if (logger === null || typeof logger !== 'object' || methods.some((m) => typeof (logger as Record<string, unknown>)[m] !== 'function')) {
-      fail('logger must be a pino logger (or any object with debug, info, warn and error methods), or false to silence authgate');
+      fail(`${at('logger')} must be a pino logger (or any object with debug, info, warn and error methods), or false to silence authgate`);
     }
   }
+}
+
+/** The workload verifier's own keys, beside the verifier's options it also takes. */
+export const WORKLOAD_OPTION_KEYS: OptionKeys<Omit<WorkloadTokenOptions, keyof VerifierOptions>> = { header: true, certificate: true };
+
+/**
+ * `workload` (an adapter option): its own keys and the workload verifier's options, every message naming
+ * `workload.…`. Checked with the adapter's options, before the workload verifier exists.
+ */
+export function checkWorkloadOptionNames(value: unknown): void {
+  if (value === undefined) return;
+  expectObject('workload', value);
+  // The certificate form has keys of its own, checked where it is built (workload/certificate.ts).
+  if ((value as { certificate?: unknown }).certificate !== undefined) {
+    rejectUnknownKeys(value, keysOf(WORKLOAD_CERTIFICATE_OPTION_KEYS), 'workload');
+    return;
+  }
+  checkVerifierOptionNames(value as VerifierOptions, 'workload', keysOf(WORKLOAD_OPTION_KEYS));
+}
+
+/** `createRequestAuthenticator`'s options (what every adapter hands it): their names, `optional`'s type. */
+export function checkRequestAuthOptionNames(options: RequestAuthOptions): void {
+  expectObject('request authenticator options', options);
+  rejectUnknownKeys(options, keysOf(REQUEST_AUTH_OPTION_KEYS), '');
+  expectBoolean('optional', options.optional);
 }
 
 /** `tokenLocations`: its keys and shape. */
@@ -131,6 +156,6 @@ export function checkTokenLocationNames(value: unknown, path = 'tokenLocations')
 export function checkAdapterOptionNames(options: object, adapterKeys: readonly string[]): void {
   rejectUnknownKeys(options, [...keysOf(VERIFIER_OPTION_KEYS, REQUEST_AUTH_OPTION_KEYS), ...adapterKeys, 'verifier'], '');
   checkTokenLocationNames((options as { tokenLocations?: unknown }).tokenLocations);
-  const optional = (options as { optional?: unknown }).optional;
-  if (optional !== undefined && typeof optional !== 'boolean') fail(`optional must be true or false (got ${describeType(optional)})`);
+  expectBoolean('optional', (options as { optional?: unknown }).optional);
+  checkWorkloadOptionNames((options as { workload?: unknown }).workload);
 }

@@ -1,10 +1,11 @@
 import { fail, nonNegativeSeconds, positiveInteger } from '../config/validate.js';
 import { getDefaultLogger } from '../logger.js';
-import { normalizeClientAuth, type NormalizedClientAuth } from '../net/client-auth.js';
+import { CLIENT_CREDENTIAL_KEYS, normalizeClientAuth, type ClientCredentials, type NormalizedClientAuth } from '../net/client-auth.js';
+import { describeType, expectBoolean, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import { assertFetchableUrl } from '../net/url-policy.js';
 import { discoveryUrls } from '../keys/discovery.js';
 import type { AuthLogger } from '../options.js';
-import { TOKEN_TYPE, type ExchangeMode, type TokenExchangeOptions } from './types.js';
+import { TOKEN_TYPE, type ExchangeCacheOptions, type ExchangeMode, type TokenExchangeOptions } from './types.js';
 
 export interface NormalizedExchangeOptions {
   /** The fixed endpoint, or `undefined` to discover it from `issuer`. */
@@ -24,10 +25,32 @@ export interface NormalizedExchangeOptions {
 
 const PATH = 'tokenExchange';
 
+/** `createTokenExchange`'s own keys (its client credentials are `CLIENT_CREDENTIAL_KEYS`). */
+export const TOKEN_EXCHANGE_OPTION_KEYS: OptionKeys<Omit<TokenExchangeOptions, keyof ClientCredentials>> = {
+  issuer: true,
+  tokenEndpoint: true,
+  mode: true,
+  subjectTokenType: true,
+  cache: true,
+  timeout: true,
+  maxResponseBytes: true,
+  allowInsecureHttp: true,
+  logger: true,
+};
+
+export const EXCHANGE_CACHE_OPTION_KEYS: OptionKeys<ExchangeCacheOptions> = { maxEntries: true, refreshBefore: true };
+
 /** Validates once, at construction; every message names the field (`tokenExchange.…`) and the fix. */
 export function normalizeExchangeOptions(options: TokenExchangeOptions): NormalizedExchangeOptions {
-  if (options === null || typeof options !== 'object')
-    fail(`${PATH} must be an object: { issuer | tokenEndpoint, clientId, clientSecret | privateKey }`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    fail(`${PATH} must be an object: { issuer | tokenEndpoint, clientId, clientSecret | privateKey } (got ${describeType(options)})`);
+  rejectUnknownKeys(options, keysOf(TOKEN_EXCHANGE_OPTION_KEYS, CLIENT_CREDENTIAL_KEYS), PATH);
+  expectBoolean(`${PATH}.allowInsecureHttp`, options.allowInsecureHttp);
+  if (options.cache !== undefined && options.cache !== false) {
+    if (options.cache === null || typeof options.cache !== 'object' || Array.isArray(options.cache))
+      fail(`${PATH}.cache must be an object ({ maxEntries, refreshBefore }) or false to turn it off (got ${describeType(options.cache)})`);
+    rejectUnknownKeys(options.cache, keysOf(EXCHANGE_CACHE_OPTION_KEYS), `${PATH}.cache`);
+  }
   const { issuer, tokenEndpoint } = options;
   if ((issuer === undefined) === (tokenEndpoint === undefined))
     fail(`${PATH}: give issuer (the token endpoint is then discovered) or tokenEndpoint, exactly one`);

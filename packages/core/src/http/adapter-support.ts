@@ -1,6 +1,7 @@
 import { AuthConfigError } from '../errors.js';
 import { verifierOptionsFromEnv } from '../config/env.js';
 import type { VerifierOptions } from '../options.js';
+import type { TokenLocations } from './request.js';
 import { createVerifier } from '../verifier.js';
 import type { Verifier } from '../verifier-types.js';
 
@@ -8,6 +9,11 @@ import type { Verifier } from '../verifier-types.js';
 export interface ResolvedVerifier<C extends object> {
   verifier: Verifier<C>;
   owned: boolean;
+  /**
+   * Where tokens come from when the environment's preset says (`AUTHGATE_PROVIDER=aws-alb`: `x-amzn-oidc-data`):
+   * the adapter uses it unless its own `tokenLocations` option is given.
+   */
+  tokenLocations?: TokenLocations;
 }
 
 /**
@@ -23,9 +29,10 @@ export function resolveVerifier<C extends object>(
 ): ResolvedVerifier<C> {
   if (given === undefined) {
     const explicit = withoutUndefined(verifierOptions);
-    // Explicit options win over AUTHGATE_* variables, which win over the adapter's defaults.
-    const options = { ...defaults, ...verifierOptionsFromEnv(explicit), ...explicit } as VerifierOptions;
-    return { verifier: createVerifier<C>(options), owned: true };
+    // Explicit options win over AUTHGATE_* variables (or AUTHGATE_PROVIDER's preset), which win over the adapter's defaults.
+    const { tokenLocations, ...fromEnv } = verifierOptionsFromEnv(explicit);
+    const options = { ...defaults, ...fromEnv, ...explicit } as VerifierOptions;
+    return { verifier: createVerifier<C>(options), owned: true, ...(tokenLocations === undefined ? {} : { tokenLocations }) };
   }
   if (given === null || typeof given.verify !== 'function' || typeof given.realm !== 'string') {
     throw new AuthConfigError(`authgate: ${adapter}: verifier must be a Verifier, as createVerifier() returns`);

@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { fail } from '../config/validate.js';
+import { describeType, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import type { Identity } from '../identity.js';
 import type { AuthLogger } from '../options.js';
 import { normalizeClaimPath, type ClaimPath } from '../token/claim-path.js';
@@ -31,6 +32,8 @@ export interface ForwardIdentityOptions {
   /** Also send a signed identity assertion (ES256 JWT) in `x-authgate-identity`. Off by default. */
   sign?: IdentitySigningOptions;
 }
+
+export const FORWARD_IDENTITY_OPTION_KEYS: OptionKeys<ForwardIdentityOptions> = { headers: true, token: true, sign: true };
 
 export interface IdentityForwarder {
   /**
@@ -67,7 +70,7 @@ function resolveHeaders(given: ForwardIdentityOptions['headers']): { send: Map<s
   const names = new Set<string>(send.keys());
   if (given === undefined) return { send, names };
   if (given === null || typeof given !== 'object' || Array.isArray(given))
-    fail('forwardIdentity.headers must be an object: { [headerName]: claimPath | false }');
+    fail(`forwardIdentity.headers must be an object: { [headerName]: claimPath | false } (got ${describeType(given)})`);
   for (const [rawName, source] of Object.entries(given)) {
     if (!HEADER_NAME.test(rawName)) fail(`forwardIdentity.headers: ${JSON.stringify(rawName)} is not a valid header name`);
     const name = rawName.toLowerCase();
@@ -96,7 +99,9 @@ function resolveHeaders(given: ForwardIdentityOptions['headers']): { send: Map<s
 export function createIdentityForwarder(options: boolean | ForwardIdentityOptions | undefined, logger?: AuthLogger): IdentityForwarder | undefined {
   if (options === undefined || options === false) return undefined;
   const config: ForwardIdentityOptions = options === true ? {} : options;
-  if (config === null || typeof config !== 'object') fail('forwardIdentity must be true or { headers?, token?, sign? }');
+  if (config === null || typeof config !== 'object' || Array.isArray(config))
+    fail(`forwardIdentity must be true or { headers?, token?, sign? } (got ${describeType(config)})`);
+  rejectUnknownKeys(config, keysOf(FORWARD_IDENTITY_OPTION_KEYS), 'forwardIdentity');
   if (config.token !== undefined && config.token !== 'strip')
     fail(`forwardIdentity.token must be 'strip' or left out (got ${JSON.stringify(config.token)})`);
   const { send, names } = resolveHeaders(config.headers);

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { fail, nonEmptyStrings, nonNegativeSeconds } from '../config/validate.js';
+import { describeType, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import type { Identity } from '../identity.js';
 
 /**
@@ -24,6 +25,8 @@ export interface IdentitySigningOptions {
   /** Lifetime in seconds (never beyond the access token's own `exp`). Default 60. */
   ttl?: number;
 }
+
+export const IDENTITY_SIGNING_OPTION_KEYS: OptionKeys<IdentitySigningOptions> = { key: true, issuer: true, audience: true, ttl: true };
 
 export interface IdentitySigner {
   /** The compact JWT for this identity; reused while more than half its lifetime remains. */
@@ -51,7 +54,9 @@ function importSigningKey(key: unknown): { privateKey: KeyObject; publicJwk: JWK
 
 /** Validates `forwardIdentity.sign` once and returns the minting function. */
 export function createIdentitySigner(options: IdentitySigningOptions): IdentitySigner {
-  if (options === null || typeof options !== 'object') fail('forwardIdentity.sign must be { key, issuer, audience, ttl? }');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    fail(`forwardIdentity.sign must be an object: { key, issuer, audience, ttl? } (got ${describeType(options)})`);
+  rejectUnknownKeys(options, keysOf(IDENTITY_SIGNING_OPTION_KEYS), 'forwardIdentity.sign');
   const { privateKey, publicJwk, kid } = importSigningKey(options.key);
   if (typeof options.issuer !== 'string' || options.issuer === '')
     fail("forwardIdentity.sign.issuer must be a non-empty string (this gateway's identifier)");

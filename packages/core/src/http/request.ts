@@ -3,7 +3,7 @@ import { extractBearer } from './bearer.js';
 import type { Identity } from '../identity.js';
 import type { Verifier } from '../verifier-types.js';
 import { immediateVerifyOf } from '../verifier.js';
-import { checkTokenLocationNames } from '../config/option-keys.js';
+import { checkRequestAuthOptionNames, checkTokenLocationNames } from '../config/option-keys.js';
 import { createBoundAuthenticator, type BindingOptions } from '../binding/authenticate.js';
 import type { SocketLike } from '../binding/mtls.js';
 import { bindExchange } from '../exchange/bind.js';
@@ -200,6 +200,7 @@ function cachedIdentity<C extends object>(request: RequestLike, cached: (token: 
  * anonymous request under `optional`). Everything that can go wrong rejects with an `AuthError`.
  */
 export function createRequestAuthenticator<C extends object>(verifier: Verifier<C>, options: RequestAuthOptions = {}): RequestAuthenticator<C> {
+  checkRequestAuthOptionNames(options);
   const locations = resolveLocations(options.tokenLocations);
   const optional = options.optional === true;
   const realm = verifier.realm;

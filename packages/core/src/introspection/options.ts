@@ -1,5 +1,6 @@
 import { fail, nonNegativeSeconds, positiveInteger } from '../config/validate.js';
-import { normalizeClientAuth, type ClientCredentials, type NormalizedClientAuth } from '../net/client-auth.js';
+import { CLIENT_CREDENTIAL_KEYS, normalizeClientAuth, type ClientCredentials, type NormalizedClientAuth } from '../net/client-auth.js';
+import { describeType, expectBoolean, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import { assertFetchableUrl } from '../net/url-policy.js';
 
 /** How the introspection cache behaves. Every duration is in **seconds**. */
@@ -45,6 +46,24 @@ export interface IntrospectionOptions extends ClientCredentials {
   cache?: IntrospectionCacheOptions | false;
 }
 
+/** `introspection`'s own keys (its client credentials are `CLIENT_CREDENTIAL_KEYS`). */
+export const INTROSPECTION_OPTION_KEYS: OptionKeys<Omit<IntrospectionOptions, keyof ClientCredentials>> = {
+  endpoint: true,
+  timeout: true,
+  maxResponseBytes: true,
+  forJwt: true,
+  requireAudience: true,
+  jwtResponse: true,
+  cache: true,
+};
+
+export const INTROSPECTION_CACHE_OPTION_KEYS: OptionKeys<IntrospectionCacheOptions> = {
+  maxTtl: true,
+  negativeTtl: true,
+  maxEntries: true,
+  hashKey: true,
+};
+
 export interface NormalizedIntrospection {
   /** Undefined: discovered from the (single) issuer's metadata on first use. */
   endpoint: string | undefined;
@@ -66,7 +85,9 @@ const MIN_HASH_KEY_BYTES = 32;
 
 function normalizeCache(value: IntrospectionOptions['cache']): NormalizedIntrospection['cache'] {
   if (value === false) return false;
-  if (value !== undefined && (value === null || typeof value !== 'object')) fail('introspection.cache must be an object or false');
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value)))
+    fail(`introspection.cache must be an object ({ maxTtl, negativeTtl, maxEntries, hashKey }) or false to turn it off (got ${describeType(value)})`);
+  rejectUnknownKeys(value, keysOf(INTROSPECTION_CACHE_OPTION_KEYS), 'introspection.cache');
   const options = value ?? {};
   let hashKey: Uint8Array | undefined;
   if (options.hashKey !== undefined) {
@@ -90,7 +111,9 @@ export function normalizeIntrospection(
   allowInsecureHttp: boolean,
 ): NormalizedIntrospection | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') fail('introspection must be an object: { clientId, clientSecret | privateKey, endpoint? }');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail(`introspection must be an object: { clientId, clientSecret | privateKey, endpoint? } (got ${describeType(value)})`);
+  rejectUnknownKeys(value, keysOf(INTROSPECTION_OPTION_KEYS, CLIENT_CREDENTIAL_KEYS), 'introspection');
   const clientAuth = normalizeClientAuth(value, 'introspection');
   if (value.endpoint !== undefined) {
     if (typeof value.endpoint !== 'string') fail('introspection.endpoint must be a URL string');
@@ -100,7 +123,8 @@ export function normalizeIntrospection(
   }
   const forJwt = value.forJwt ?? 'never';
   if (forJwt !== 'never' && forJwt !== 'always') fail(`introspection.forJwt must be 'never' or 'always' (got ${JSON.stringify(forJwt)})`);
-  if (value.jwtResponse !== undefined && typeof value.jwtResponse !== 'boolean') fail('introspection.jwtResponse must be true or false');
+  expectBoolean('introspection.jwtResponse', value.jwtResponse);
+  expectBoolean('introspection.requireAudience', value.requireAudience);
   if (value.jwtResponse === true && (issuers.length !== 1 || issuers[0] === null)) {
     fail('introspection.jwtResponse needs exactly one configured issuer: its keys verify the signed answers');
   }

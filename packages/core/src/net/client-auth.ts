@@ -1,6 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { fail } from '../config/validate.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /**
  * How authgate authenticates itself to an authorization server (introspection, token exchange): one implementation
@@ -20,6 +21,15 @@ export interface ClientCredentials {
   /** The JWS algorithm of the client assertion; default from the key (`alg`, else RS256 / ES256 / EdDSA by key type). */
   privateKeyAlg?: string;
 }
+
+/** The credential keys every options object built on `ClientCredentials` accepts besides its own. */
+export const CLIENT_CREDENTIAL_KEYS: OptionKeys<ClientCredentials> = {
+  clientId: true,
+  clientSecret: true,
+  clientAuth: true,
+  privateKey: true,
+  privateKeyAlg: true,
+};
 
 export interface NormalizedClientAuth {
   readonly clientId: string;

@@ -1,5 +1,6 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, hostname, insecureHttp, stringList, urlArgument, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface Auth0Arguments extends InsecureHttpArgument {
   /** Your tenant's domain, e.g. `'example.eu.auth0.com'` or a custom domain. Give this or `issuer`. */
@@ -10,12 +11,20 @@ export interface Auth0Arguments extends InsecureHttpArgument {
   audience: string | readonly string[];
 }
 
+/** Every argument, how it is written in an `AUTHGATE_AUTH0_*` variable, and whether it is required. */
+export const AUTH0_ARGUMENTS: ArgumentKeys<Auth0Arguments> = {
+  domain: 'string?',
+  issuer: 'string?',
+  audience: 'list',
+  allowInsecureHttp: 'boolean?',
+};
+
 /**
  * Auth0 access tokens: issuer `https://<domain>/` (trailing slash), keys at `https://<domain>/.well-known/jwks.json`,
  * RS256; scopes from `scope` and, with RBAC on, from the `permissions` array.
  */
 export function auth0(args: Auth0Arguments): ProviderOptions {
-  const given = argumentsOf('auth0', args, "{ domain: 'example.eu.auth0.com', audience: 'https://api.example.com' }");
+  const given = argumentsOf('auth0', args, "{ domain: 'example.eu.auth0.com', audience: 'https://api.example.com' }", AUTH0_ARGUMENTS);
   if ((given.domain === undefined) === (given.issuer === undefined)) fail('providers.auth0: give either domain or issuer (not both)');
   let issuer: string;
   if (given.issuer !== undefined) {

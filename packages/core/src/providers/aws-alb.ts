@@ -9,6 +9,7 @@ import {
   type InsecureHttpArgument,
   type ProviderOptions,
 } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface AwsAlbArguments extends InsecureHttpArgument {
   /** The load balancer's region, e.g. `'eu-west-1'`. */
@@ -20,6 +21,15 @@ export interface AwsAlbArguments extends InsecureHttpArgument {
   /** The OIDC client id(s) configured on the listener (the `client` header). Not checked when omitted. */
   clientId?: string | readonly string[];
 }
+
+/** Every argument, how it is written in an `AUTHGATE_AWS_ALB_*` variable, and whether it is required. */
+export const AWS_ALB_ARGUMENTS: ArgumentKeys<AwsAlbArguments> = {
+  region: 'string',
+  albArn: 'string',
+  issuer: 'string?',
+  clientId: 'list?',
+  allowInsecureHttp: 'boolean?',
+};
 
 const ALB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):\d{12}:loadbalancer\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
 
@@ -35,6 +45,7 @@ export function awsAlb(args: AwsAlbArguments): ProviderOptions {
     'awsAlb',
     args,
     "{ region: 'eu-west-1', albArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188' }",
+    AWS_ALB_ARGUMENTS,
   );
   const region = awsRegion('awsAlb', given.region);
   const albArn = requiredString(

@@ -1,5 +1,6 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, awsRegion, insecureHttp, requiredString, stringList, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface CognitoArguments extends InsecureHttpArgument {
   /** The user pool's region, e.g. `'eu-west-1'`. */
@@ -12,6 +13,15 @@ export interface CognitoArguments extends InsecureHttpArgument {
   tokenUse: 'access' | 'id';
 }
 
+/** Every argument, how it is written in an `AUTHGATE_COGNITO_*` variable, and whether it is required. */
+export const COGNITO_ARGUMENTS: ArgumentKeys<CognitoArguments> = {
+  region: 'string',
+  userPoolId: 'string',
+  clientId: 'list',
+  tokenUse: 'string',
+  allowInsecureHttp: 'boolean?',
+};
+
 /**
  * Amazon Cognito user pools: issuer `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`, keys at
  * `<issuer>/.well-known/jwks.json` (kids hold `+`, `/` and `=`). Access tokens have no `aud`: `client_id` must be one
@@ -23,6 +33,7 @@ export function cognito(args: CognitoArguments): ProviderOptions {
     'cognito',
     args,
     "{ region: 'eu-west-1', userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789', tokenUse: 'access' }",
+    COGNITO_ARGUMENTS,
   );
   const region = awsRegion('cognito', given.region);
   const userPoolId = requiredString('cognito', 'userPoolId', given.userPoolId, "'eu-west-1_AbCdEf123'");

@@ -1,4 +1,5 @@
 import { fail } from '../config/validate.js';
+import { keysOf, rejectUnknownKeys, type ArgumentKeys } from '../config/known-keys.js';
 import { AuthConfigError } from '../errors.js';
 import type { TokenLocations } from '../http/request.js';
 import { assertFetchableUrl } from '../net/url-policy.js';
@@ -15,9 +16,13 @@ export interface InsecureHttpArgument {
   allowInsecureHttp?: boolean;
 }
 
-/** The arguments object itself, or a config error naming the preset and what it needs. */
-export function argumentsOf<T extends object>(provider: string, args: T | undefined, needs: string): T {
+/**
+ * The arguments object itself, or a config error naming the preset and what it needs. `keys` is the preset's
+ * declared argument record: an unknown argument (`isuer`) is refused with a suggestion (`did you mean issuer?`).
+ */
+export function argumentsOf<T extends object>(provider: string, args: T | undefined, needs: string, keys: ArgumentKeys<T>): T {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(`providers.${provider} needs its arguments: ${needs}`);
+  rejectUnknownKeys(args, keysOf(keys), '', `providers.${provider}`);
   if ((args as InsecureHttpArgument).allowInsecureHttp !== undefined && typeof (args as InsecureHttpArgument).allowInsecureHttp !== 'boolean') {
     fail(`providers.${provider}: allowInsecureHttp must be true or false`);
   }

@@ -1,5 +1,6 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, insecureHttp, stringList, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface EntraArguments extends InsecureHttpArgument {
   /** Your tenant id (a GUID), or `'common'` / `'organizations'` for a multi-tenant app (then `allowedTenants` is required). */
@@ -11,6 +12,15 @@ export interface EntraArguments extends InsecureHttpArgument {
   /** Multi-tenant only: the tenant ids (GUIDs) whose tokens are accepted, or `'*'` for any tenant, explicitly. */
   allowedTenants?: readonly string[] | '*';
 }
+
+/** Every argument, how it is written in an `AUTHGATE_ENTRA_*` variable, and whether it is required. */
+export const ENTRA_ARGUMENTS: ArgumentKeys<EntraArguments> = {
+  tenant: 'string',
+  audience: 'list',
+  version: 'number?',
+  allowedTenants: 'list?',
+  allowInsecureHttp: 'boolean?',
+};
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MULTI_TENANT = new Set(['common', 'organizations']);
@@ -29,7 +39,7 @@ function issuerFor(version: 1 | 2, tenant: string): string {
  * (delegated), roles from `roles` (app-only), client from `azp`/`appid`; Microsoft Graph tokens are refused.
  */
 export function entra(args: EntraArguments): ProviderOptions {
-  const given = argumentsOf('entra', args, "{ tenant: '<tenant GUID>', audience: '<application id>' }");
+  const given = argumentsOf('entra', args, "{ tenant: '<tenant GUID>', audience: '<application id>' }", ENTRA_ARGUMENTS);
   const version = given.version ?? 2;
   if (version !== 1 && version !== 2) fail('providers.entra: version must be 2 (the default) or 1');
   const tenant = typeof given.tenant === 'string' ? given.tenant.toLowerCase() : given.tenant;

@@ -1,10 +1,14 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, insecureHttp, nonEmptyString, requiredString, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface FirebaseArguments extends InsecureHttpArgument {
   /** Your Firebase project id. */
   projectId: string;
 }
+
+/** Every argument, how it is written in an `AUTHGATE_FIREBASE_*` variable, and whether it is required. */
+export const FIREBASE_ARGUMENTS: ArgumentKeys<FirebaseArguments> = { projectId: 'string', allowInsecureHttp: 'boolean?' };
 
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
@@ -18,7 +22,7 @@ function authTimeNotAfterIssue(value: unknown, payload: Readonly<Record<string, 
  * securetoken service account's keys; `sub` non-empty and `auth_time` not in the future, as Firebase requires.
  */
 export function firebase(args: FirebaseArguments): ProviderOptions {
-  const given = argumentsOf('firebase', args, "{ projectId: 'my-project' }");
+  const given = argumentsOf('firebase', args, "{ projectId: 'my-project' }", FIREBASE_ARGUMENTS);
   const projectId = requiredString('firebase', 'projectId', given.projectId, "'my-project'");
   if (!PROJECT_ID.test(projectId))
     fail(

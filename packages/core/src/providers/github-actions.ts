@@ -1,5 +1,6 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, insecureHttp, requiredString, stringList, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface GithubActionsArguments extends InsecureHttpArgument {
   /** The audience your workflow requests (`core.getIDToken(audience)`); GitHub's default is `https://github.com/<owner>`. */
@@ -9,6 +10,14 @@ export interface GithubActionsArguments extends InsecureHttpArgument {
   /** Only workflows of this repository, `owner/name` (`repository`). */
   repository?: string;
 }
+
+/** Every argument, how it is written in an `AUTHGATE_GITHUB_ACTIONS_*` variable, and whether it is required. */
+export const GITHUB_ACTIONS_ARGUMENTS: ArgumentKeys<GithubActionsArguments> = {
+  audience: 'list',
+  owner: 'string?',
+  repository: 'string?',
+  allowInsecureHttp: 'boolean?',
+};
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
@@ -20,7 +29,7 @@ const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
  * `identity.kind` is `'client'`: a workflow run is a workload, whoever triggered it.
  */
 export function githubActions(args: GithubActionsArguments): ProviderOptions {
-  const given = argumentsOf('githubActions', args, "{ audience: 'https://github.com/acme', repository: 'acme/deploy' }");
+  const given = argumentsOf('githubActions', args, "{ audience: 'https://github.com/acme', repository: 'acme/deploy' }", GITHUB_ACTIONS_ARGUMENTS);
   const claims: Record<string, string> = {};
   if (given.owner !== undefined) {
     const owner = requiredString('githubActions', 'owner', given.owner, "'acme'");

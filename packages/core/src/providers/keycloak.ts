@@ -1,5 +1,6 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, insecureHttp, requiredString, stringList, urlArgument, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface KeycloakArguments extends InsecureHttpArgument {
   /** The realm URL, which is the issuer: `https://sso.example.com/realms/<realm>`. */
@@ -13,12 +14,20 @@ export interface KeycloakArguments extends InsecureHttpArgument {
   clientId?: string;
 }
 
+/** Every argument, how it is written in an `AUTHGATE_KEYCLOAK_*` variable, and whether it is required. */
+export const KEYCLOAK_ARGUMENTS: ArgumentKeys<KeycloakArguments> = {
+  issuer: 'string',
+  audience: 'list?',
+  clientId: 'string?',
+  allowInsecureHttp: 'boolean?',
+};
+
 /**
  * Keycloak: keys by discovery (its JWKS also lists `use: enc` keys, which are never used to verify); roles from
  * `realm_access.roles` plus `resource_access.<clientId>.roles` (another client's roles are not granted).
  */
 export function keycloak(args: KeycloakArguments): ProviderOptions {
-  const given = argumentsOf('keycloak', args, "{ issuer: 'https://sso.example.com/realms/acme', clientId: 'orders-api' }");
+  const given = argumentsOf('keycloak', args, "{ issuer: 'https://sso.example.com/realms/acme', clientId: 'orders-api' }", KEYCLOAK_ARGUMENTS);
   const url = urlArgument('keycloak', 'issuer', given.issuer, given, "'https://sso.example.com/realms/acme'");
   if (!/\/realms\/[^/]+$/.test(url.pathname)) {
     fail(

@@ -1,5 +1,6 @@
 import { fail } from '../config/validate.js';
 import { argumentsOf, insecureHttp, stringList, urlArgument, type InsecureHttpArgument, type ProviderOptions } from './common.js';
+import type { ArgumentKeys } from '../config/known-keys.js';
 
 export interface OktaArguments extends InsecureHttpArgument {
   /** A custom authorization server's issuer: `https://<org>.okta.com/oauth2/<id>` (`default` is one). */
@@ -8,13 +9,16 @@ export interface OktaArguments extends InsecureHttpArgument {
   audience: string | readonly string[];
 }
 
+/** Every argument, how it is written in an `AUTHGATE_OKTA_*` variable, and whether it is required. */
+export const OKTA_ARGUMENTS: ArgumentKeys<OktaArguments> = { issuer: 'string', audience: 'list', allowInsecureHttp: 'boolean?' };
+
 /**
  * Okta custom authorization servers: keys found by discovery, scopes from the `scp` array, the client from `cid`
  * (`identity.clientId`), roles from `groups` (when a groups claim is configured). `identity.kind`: Okta puts `uid`
  * (the user's id) only in tokens issued for a user, so a token without it is a client-credentials token.
  */
 export function okta(args: OktaArguments): ProviderOptions {
-  const given = argumentsOf('okta', args, "{ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' }");
+  const given = argumentsOf('okta', args, "{ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' }", OKTA_ARGUMENTS);
   const url = urlArgument('okta', 'issuer', given.issuer, given, "'https://example.okta.com/oauth2/default'");
   if (!/^\/oauth2\/[A-Za-z0-9_-]+$/.test(url.pathname) || url.search !== '' || url.hash !== '') {
     fail(

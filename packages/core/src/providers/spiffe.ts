@@ -3,6 +3,7 @@ import { fail, nonEmptyStrings } from '../config/validate.js';
 import type { Algorithm } from '../keys/algorithms.js';
 import type { VerifierOptions } from '../options.js';
 import { normalizeTrustDomain } from '../token/spiffe-id.js';
+import { keysOf, rejectUnknownKeys, type ArgumentKeys } from '../config/known-keys.js';
 
 /** A SPIFFE trust bundle as SPIFFE serves it: a JWK Set, each key marked `use: "jwt-svid"` or `"x509-svid"`. */
 export interface SpiffeBundle extends JSONWebKeySet {
@@ -25,6 +26,16 @@ export interface SpiffeOptions {
   allowInsecureHttp?: boolean;
 }
 
+/** Every argument, how it is written in an `AUTHGATE_SPIFFE_*` variable, and whether it is required. */
+export const SPIFFE_ARGUMENTS: ArgumentKeys<SpiffeOptions> = {
+  trustDomain: 'string',
+  audience: 'list',
+  jwksUri: 'string?',
+  bundle: 'json?',
+  algorithms: 'list?',
+  allowInsecureHttp: 'boolean?',
+};
+
 const JWT_SVID_ALGORITHMS: readonly Algorithm[] = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512'];
 
 /**
@@ -35,6 +46,7 @@ const JWT_SVID_ALGORITHMS: readonly Algorithm[] = ['RS256', 'RS384', 'RS512', 'E
  */
 export function spiffe(options: SpiffeOptions): VerifierOptions {
   if (options === null || typeof options !== 'object') fail('spiffe() needs { trustDomain, audience, jwksUri | bundle }');
+  rejectUnknownKeys(options, keysOf(SPIFFE_ARGUMENTS), '', 'providers.spiffe');
   const trustDomain = normalizeTrustDomain(options.trustDomain, 'spiffe: trustDomain');
   if (options.audience === null || options.audience === undefined)
     fail('spiffe: audience is required (JWT-SVIDs always carry aud; name this service)');

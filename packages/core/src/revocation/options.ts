@@ -1,12 +1,19 @@
 import { fail, nonNegativeSeconds, positiveInteger } from '../config/validate.js';
+import { describeType, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import type { ClientRevocation, MemoryRevocationListOptions, RevocationEntry, SubjectRevocation, TokenRevocation } from './types.js';
 
 export const DEFAULT_MAX_REVOCATION_ENTRIES = 1_000_000;
 export const DEFAULT_MAX_TOKEN_LIFETIME = 86_400;
 export const DEFAULT_RETAIN_PAST_EXPIRY = 5;
 
+export const MEMORY_LIST_OPTION_KEYS: OptionKeys<MemoryRevocationListOptions> = { maxEntries: true, maxTokenLifetime: true, retainPastExpiry: true };
+
 export function normalizeMemoryListOptions(options: MemoryRevocationListOptions = {}): Required<MemoryRevocationListOptions> {
-  if (options === null || typeof options !== 'object') fail('createMemoryRevocationList options must be an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    fail(
+      `createMemoryRevocationList options must be an object: { maxEntries?, maxTokenLifetime?, retainPastExpiry? } (got ${describeType(options)})`,
+    );
+  rejectUnknownKeys(options, keysOf(MEMORY_LIST_OPTION_KEYS), '', 'createMemoryRevocationList');
   return {
     maxEntries: positiveInteger('revocation maxEntries', options.maxEntries, DEFAULT_MAX_REVOCATION_ENTRIES),
     maxTokenLifetime: nonNegativeSeconds('revocation maxTokenLifetime', options.maxTokenLifetime, DEFAULT_MAX_TOKEN_LIFETIME),

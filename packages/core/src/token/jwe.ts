@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { compactDecrypt, type JWK } from 'jose';
 import { fail } from '../config/validate.js';
+import { describeType, keysOf, rejectUnknownKeys, type OptionKeys } from '../config/known-keys.js';
 import { AuthError } from '../errors.js';
 import { canonicalTyp } from './typ.js';
 
@@ -25,6 +26,12 @@ export interface DecryptionOptions {
   /** Accepted `enc` (content encryption) values. Default `['A128GCM', 'A256GCM']`. */
   contentEncryptionAlgorithms?: readonly string[];
 }
+
+export const DECRYPTION_OPTION_KEYS: OptionKeys<DecryptionOptions> = {
+  keys: true,
+  keyManagementAlgorithms: true,
+  contentEncryptionAlgorithms: true,
+};
 
 export interface NormalizedDecryption {
   keys: ReadonlyMap<string | undefined, JWK | KeyObject>;
@@ -57,7 +64,8 @@ const SEGMENT = /^[A-Za-z0-9_-]*$/;
 
 function algorithmList(name: string, value: readonly string[] | undefined, defaults: string[], optIn: string[]): Set<string> {
   if (value === undefined) return new Set(defaults);
-  if (!Array.isArray(value) || value.length === 0) fail(`decryption.${name} must list at least one algorithm`);
+  if (!Array.isArray(value) || value.length === 0)
+    fail(`decryption.${name} must be an array of at least one algorithm name (got ${describeType(value)})`);
   for (const alg of value) {
     if (alg === 'RSA1_5') fail('decryption.keyManagementAlgorithms must not list RSA1_5: it is open to padding-oracle attacks (use RSA-OAEP-256)');
     if (!defaults.includes(alg) && !optIn.includes(alg))
@@ -84,8 +92,11 @@ function normalizeKey(entry: DecryptionKey, index: number): [string | undefined,
 
 export function normalizeDecryption(value: DecryptionOptions | undefined): NormalizedDecryption | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || !Array.isArray(value.keys) || value.keys.length === 0) {
-    fail('decryption must be { keys: [privateJwk, ...] } with at least one key');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail(`decryption must be an object: { keys: [privateJwk, ...] } (got ${describeType(value)})`);
+  rejectUnknownKeys(value, keysOf(DECRYPTION_OPTION_KEYS), 'decryption');
+  if (!Array.isArray(value.keys) || value.keys.length === 0) {
+    fail(`decryption.keys must be an array of at least one private key (got ${value.keys === undefined ? 'none' : describeType(value.keys)})`);
   }
   const keys = new Map<string | undefined, JWK | KeyObject>();
   value.keys.forEach((entry, index) => {

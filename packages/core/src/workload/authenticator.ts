@@ -5,6 +5,7 @@ import type { VerifierOptions } from '../options.js';
 import type { RequestLike } from '../http/request.js';
 import { createVerifier } from '../verifier.js';
 import type { Verifier } from '../verifier-types.js';
+import { checkWorkloadOptionNames } from '../config/option-keys.js';
 import { createCertificateWorkload, type WorkloadCertificateOptions } from './certificate.js';
 
 export type { WorkloadCertificateOptions } from './certificate.js';
@@ -55,6 +56,8 @@ export function createWorkloadAuthenticator(
   if (options === undefined) return undefined;
   if (options === null || typeof options !== 'object' || Array.isArray(options))
     fail("workload must be the workload verifier's options ({ header?, issuer, audience, algorithms, ... }) or { certificate, trustDomain }");
+  // Every key, at every level, before anything is built (a direct caller gets the adapters' checks too).
+  checkWorkloadOptionNames(options);
   if (options.certificate !== undefined) {
     const workload = createCertificateWorkload(options);
     return { verifier: undefined, header: undefined, authenticate: workload.authenticate, close: () => undefined };
