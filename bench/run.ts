@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { runChildScript } from './lib/child.js';
 import { config } from './lib/config.js';
 import { waitForQuiet } from './lib/noise.js';
+import { revocationTarget, type RevocationResults } from './lib/revocation-target.js';
 import { evaluateTargets, formatCore, formatExtras, formatHttp, formatMemory, formatScaling, formatTargets } from './lib/report.js';
 import type { CoreResults, HttpResults, MemoryResults, ScalingResults } from './lib/results.js';
 import { runHttpBench } from './http.js';
@@ -48,29 +49,34 @@ async function main(): Promise<void> {
   let http: HttpResults | undefined;
   let scaling: ScalingResults | undefined;
   let dpop: DpopResults | undefined;
+  let revocation: RevocationResults | undefined;
   if (!config.skip.has('core')) {
-    log('\n[1/5] core micro-benchmark');
+    log('\n[1/6] core micro-benchmark');
     if (config.quietWait > 0) await waitForQuiet(log, config.quietWait);
     core = await runChildScript<CoreResults>('core.ts');
   }
   if (!config.skip.has('memory')) {
-    log('\n[2/5] memory per cached identity');
+    log('\n[2/6] memory per cached identity');
     memory = await runChildScript<MemoryResults>('memory.ts', ['--expose-gc']);
   }
   if (!config.skip.has('http')) {
-    log('\n[3/5] HTTP throughput');
+    log('\n[3/6] HTTP throughput');
     http = await runHttpBench(log);
   }
   if (!config.skip.has('scaling')) {
-    log('\n[4/5] how cost grows with tokens and keys');
+    log('\n[4/6] how cost grows with tokens and keys');
     scaling = await runChildScript<ScalingResults>('scaling.ts', ['--expose-gc']);
   }
   if (!config.skip.has('dpop')) {
-    log('\n[5/5] DPoP throughput');
+    log('\n[5/6] DPoP throughput');
     dpop = await runDpopBench(log);
   }
+  if (!config.skip.has('revocation')) {
+    log('\n[6/6] revocation list of 100,000 entries');
+    revocation = await runChildScript<RevocationResults>('revocation.ts', ['--expose-gc']);
+  }
 
-  const targets = evaluateTargets(http, core, memory);
+  const targets = [...evaluateTargets(http, core, memory), ...(revocation === undefined ? [] : [revocationTarget(revocation)])];
   log(`\n${'='.repeat(100)}`);
   if (http !== undefined) log(`${formatHttp(http)}\n`);
   if (core !== undefined) log(`${formatCore(core)}\n`);
@@ -85,7 +91,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
   writeFileSync(
     file,
-    `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, dpop, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`,
+    `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, dpop, revocation, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`,
   );
   log(`\nwritten: ${file} (${seconds.toFixed(0)} s)`);
 }
