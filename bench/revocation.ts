@@ -16,7 +16,7 @@ import { reportToParent } from './lib/child.js';
 import { AUDIENCE, config } from './lib/config.js';
 import { runLoad } from './lib/load.js';
 import { fillRevocationList } from './lib/revocation-entries.js';
-import { startServer } from './lib/server-process.js';
+import { pinningPlan, pinThisProcess, startServer } from './lib/server-process.js';
 import { median } from './lib/rounds.js';
 import { mintTokens } from './lib/tokens.js';
 
@@ -41,7 +41,11 @@ async function http(): Promise<Record<string, { requestsPerSecond: number; cpuMi
     const env = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: AUDIENCE, introspectionEndpoint: issuer.introspectionEndpoint };
     process.env.BENCH_REVOCATION_ENTRIES = String(ENTRIES);
     const ids = ['fastify-authgate', 'fastify-authgate-revocation'];
-    const servers = await Promise.all(ids.map((id) => startServer(id, env)));
+    // Pinned as in the main bench (server on one CPU, load generator on the other): unpinned, the two servers'
+    // figures moved by ±20 % between runs, far more than the list can cost.
+    const pins = pinningPlan(config.pin);
+    if (pins !== undefined) pinThisProcess(pins.client);
+    const servers = await Promise.all(ids.map((id) => startServer(id, env, pins === undefined ? {} : { cpu: pins.server })));
     const rates = ids.map(() => [] as number[]);
     const cpu = ids.map(() => [] as number[]);
     try {
@@ -52,7 +56,7 @@ async function http(): Promise<Record<string, { requestsPerSecond: number; cpuMi
             {
               url: server.url,
               connections: config.connections,
-              warmup: smoke ? 0.5 : 1,
+              warmup: smoke ? 0.5 : config.warmup,
               duration: smoke ? 1 : config.duration,
               pids: [process.pid, server.pid],
             },
