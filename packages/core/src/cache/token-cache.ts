@@ -59,8 +59,7 @@ export class TokenCache {
    * The identity if this exact token was hit recently and is still within its time claims at `nowSeconds`: no
    * hashing, nothing allocated. A miss here says nothing; `get` also looks in the whole cache.
    */
-  peek(token: string, nowSeconds: number): Identity<object> | undefined {
-    const slot = slotOf(token);
+  peek(token: string, nowSeconds: number, slot = slotOf(token)): Identity<object> | undefined {
     const hot = this.hot.get(slot);
     if (hot === undefined || hot.token !== token) return undefined;
     if (this.isCurrent(hot, nowSeconds)) return hot;
@@ -70,12 +69,12 @@ export class TokenCache {
 
   /**
    * The identity if the token was verified before and is still within its time claims at `nowSeconds`. The hot
-   * tokens are found by their own string first (a repeated token is the common case), then by hash.
+   * tokens are looked at first (a repeated token is the common case), then the whole cache, in the same slot.
    */
   get(token: string, nowSeconds: number): Identity<object> | undefined {
-    const hot = this.peek(token, nowSeconds);
-    if (hot !== undefined) return hot;
     const slot = slotOf(token);
+    const hot = this.peek(token, nowSeconds, slot);
+    if (hot !== undefined) return hot;
     const entry = this.entries.get(slot);
     if (entry === undefined || entry.token !== token) return undefined;
     if (!this.isCurrent(entry, nowSeconds)) {
