@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { runChildScript } from './lib/child.js';
 import { config } from './lib/config.js';
 import { waitForQuiet } from './lib/noise.js';
+import type { NginxGatewayResults } from './nginx-gateway.js';
+import { int } from './lib/format.js';
 import { revocationTarget, type RevocationResults } from './lib/revocation-target.js';
 import { evaluateTargets, formatCore, formatExtras, formatHttp, formatMemory, formatScaling, formatTargets } from './lib/report.js';
 import type { CoreResults, HttpResults, MemoryResults, ScalingResults } from './lib/results.js';
@@ -50,30 +52,35 @@ async function main(): Promise<void> {
   let scaling: ScalingResults | undefined;
   let dpop: DpopResults | undefined;
   let revocation: RevocationResults | undefined;
+  let nginx: NginxGatewayResults | undefined;
   if (!config.skip.has('core')) {
-    log('\n[1/6] core micro-benchmark');
+    log('\n[1/7] core micro-benchmark');
     if (config.quietWait > 0) await waitForQuiet(log, config.quietWait);
     core = await runChildScript<CoreResults>('core.ts');
   }
   if (!config.skip.has('memory')) {
-    log('\n[2/6] memory per cached identity');
+    log('\n[2/7] memory per cached identity');
     memory = await runChildScript<MemoryResults>('memory.ts', ['--expose-gc']);
   }
   if (!config.skip.has('http')) {
-    log('\n[3/6] HTTP throughput');
+    log('\n[3/7] HTTP throughput');
     http = await runHttpBench(log);
   }
   if (!config.skip.has('scaling')) {
-    log('\n[4/6] how cost grows with tokens and keys');
+    log('\n[4/7] how cost grows with tokens and keys');
     scaling = await runChildScript<ScalingResults>('scaling.ts', ['--expose-gc']);
   }
   if (!config.skip.has('dpop')) {
-    log('\n[5/6] DPoP throughput');
+    log('\n[5/7] DPoP throughput');
     dpop = await runDpopBench(log);
   }
   if (!config.skip.has('revocation')) {
-    log('\n[6/6] revocation list of 100,000 entries');
+    log('\n[6/7] revocation list of 100,000 entries');
     revocation = await runChildScript<RevocationResults>('revocation.ts', ['--expose-gc']);
+  }
+  if (!config.skip.has('nginx')) {
+    log('\n[7/7] nginx + gateway vs nginx alone');
+    nginx = await runChildScript<NginxGatewayResults>('nginx-gateway.ts');
   }
 
   const targets = [...evaluateTargets(http, core, memory), ...(revocation === undefined ? [] : [revocationTarget(revocation)])];
@@ -84,6 +91,11 @@ async function main(): Promise<void> {
   if (http?.extras !== undefined) log(`${formatExtras(http.extras)}\n`);
   if (scaling !== undefined) log(`${formatScaling(scaling)}\n`);
   if (dpop !== undefined) log(`${formatDpop(dpop)}\n`);
+  if (nginx !== undefined) {
+    log(
+      `nginx + @authgate/gateway (auth_request): ${int(nginx.nginxWithGateway)} req/s vs nginx alone ${int(nginx.nginxAlone)}: ${nginx.ratio.toFixed(2)}x\n`,
+    );
+  }
   log(formatTargets(targets, http));
 
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -91,7 +103,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
   writeFileSync(
     file,
-    `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, dpop, revocation, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`,
+    `${JSON.stringify({ meta: { ...meta, seconds }, http, core, memory, scaling, dpop, revocation, nginx, targets }, (key, value) => (value instanceof Set ? [...value] : value), 2)}\n`,
   );
   log(`\nwritten: ${file} (${seconds.toFixed(0)} s)`);
 }

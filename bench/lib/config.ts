@@ -55,6 +55,6 @@ export const config = {
   extra: process.env.BENCH_EXTRA === '1',
   /** Only contenders whose id contains one of these strings (e.g. BENCH_ONLY=fastify). */
   only: listFromEnv('BENCH_ONLY'),
-  /** Sections to skip: core, memory, http, extras, scaling, dpop, revocation (e.g. BENCH_SKIP=core,memory). */
+  /** Sections to skip: core, memory, http, extras, scaling, dpop, revocation, nginx (e.g. BENCH_SKIP=core,memory). */
   skip: new Set(listFromEnv('BENCH_SKIP')),
 };
