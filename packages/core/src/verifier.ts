@@ -1,69 +1,18 @@
 import { AuthConfigError, AuthError, isAuthError } from './errors.js';
 import { withToken, type Identity } from './identity.js';
-import { createIntrospector, type Introspector } from './introspection/introspector.js';
-import { signedResponseReader } from './introspection/signed-response.js';
 import { decryptToken } from './token/jwe.js';
 import { isB64Token, tokenFormat } from './token/format.js';
-import type { KeySource } from './keys/key-source.js';
 import { normalizeOptions, type NormalizedOptions, type VerifierOptions } from './options.js';
-import { RemoteKeySource } from './keys/remote-jwks.js';
-import { StaticKeySource } from './keys/static-jwks.js';
-import { PemKeySource } from './keys/pem-by-kid.js';
 import { createInternTables } from './cache/intern.js';
 import { TokenCache } from './cache/token-cache.js';
 import { createRevocationCheck } from './revocation/check.js';
 import { IssuerRouter } from './keys/issuer-router.js';
-import { SecretKeySource } from './keys/secret.js';
+import { createKeySource } from './keys/source-for-issuer.js';
+import { createIntrospectorFor } from './introspection/for-verifier.js';
+import type { Introspector } from './introspection/introspector.js';
 import type { Verifier, VerifierHealth } from './verifier-types.js';
+import { registerImmediateVerify } from './immediate-verify.js';
 import { verifyAccessToken, type ObservedToken, type TokenVerifierContext, type VerifiedToken } from './token/verify.js';
-
-/**
- * `verify` without the promise where the answer is already known: the identity itself, or a throw of the
- * `AuthError`; a promise only while a key is being fetched.
- */
-export type ImmediateVerify<C extends object> = (token: string) => Identity<C> | Promise<Identity<C>>;
-
-/** Verifiers made here, with their immediate form; see `immediateVerifyOf`. */
-const createdVerifiers = new WeakMap<object, ImmediateVerify<object>>();
-
-/**
- * The immediate form of a verifier made by `createVerifier`, for the request path; undefined for anything else (an
- * application's stand-in with the same methods).
- */
-export function immediateVerifyOf<C extends object>(verifier: Verifier<C>): ImmediateVerify<C> | undefined {
-  return createdVerifiers.get(verifier) as ImmediateVerify<C> | undefined;
-}
-
-function createKeySource(entry: NormalizedOptions['issuers'][number], options: NormalizedOptions, sharedBy: readonly string[]): KeySource {
-  if (options.secret !== undefined) return new SecretKeySource(options.secret, sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer);
-  // A source shared by several issuers names them all in health and logs.
-  const issuer = sharedBy.length > 1 ? sharedBy.join(', ') : entry.issuer;
-  const common = { issuer, realm: options.realm, logger: options.logger, onEvent: options.onEvent, keyUse: options.keyUse };
-  if (entry.jwks !== undefined) return new StaticKeySource(entry.jwks, common);
-  if (options.publicKeyUri !== undefined) {
-    return new PemKeySource({ ...common, template: options.publicKeyUri, jwks: options.jwks, allowInsecureHttp: options.allowInsecureHttp });
-  }
-  return new RemoteKeySource({
-    ...common,
-    ...(entry.jwksUri !== undefined ? { jwksUri: entry.jwksUri } : { discoverFrom: entry.issuer as string }),
-    jwks: options.jwks,
-    allowInsecureHttp: options.allowInsecureHttp,
-  });
-}
-
-/** The introspector, when configured; signed answers (RFC 9701) are verified with the one issuer's key source. */
-function createIntrospectorFor(options: NormalizedOptions, router: IssuerRouter): Introspector | undefined {
-  const settings = options.introspection;
-  if (settings === undefined) return undefined;
-  const issuer = options.issuers[0]?.issuer;
-  const source = issuer === null || issuer === undefined ? undefined : router.sourceFor(issuer, {});
-  const reader =
-    settings.jwtResponse && source !== undefined && issuer
-      ? signedResponseReader(source, issuer, settings.clientAuth.clientId, options, settings.maxResponseBytes)
-      : undefined;
-  // An answer's iss is accepted exactly when a token naming it would be routed to one of our issuers.
-  return createIntrospector(settings, options, reader, (iss, answer) => router.sourceFor(iss, answer) !== undefined);
-}
 
 /**
  * Creates the verifier: validates the options (throwing `AuthConfigError` with what to fix), sets up one key
@@ -283,6 +232,6 @@ export function createVerifier<C extends object = Record<string, unknown>>(userO
       introspector?.close();
     },
   };
-  createdVerifiers.set(verifier, verifyNow as ImmediateVerify<object>);
+  registerImmediateVerify(verifier, verifyNow);
   return verifier;
 }

@@ -1,7 +1,7 @@
 import { AuthError, type AuthErrorStatus } from '../errors.js';
 import type { Identity } from '../identity.js';
 import type { Verifier } from '../verifier-types.js';
-import { immediateVerifyOf } from '../verifier.js';
+import { immediateVerifyOf } from '../immediate-verify.js';
 import { checkRequestAuthOptionNames } from '../config/option-keys.js';
 import { createBoundAuthenticator, type BindingOptions } from '../binding/authenticate.js';
 import type { SocketLike } from '../binding/mtls.js';
